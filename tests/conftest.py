@@ -1,0 +1,166 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from example_site.celery import app as celery_app
+from tests.smtp_sink import SmtpSink
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+DEAD_BROKER_URL = "redis://127.0.0.1:1/0"
+
+
+def need(service, reason):
+    """Skip on a developer's laptop without ``service``; fail in CI, where nothing may skip."""
+    message = f"{service} is not available: {reason}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true, so this cannot be skipped)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    import redis
+
+    url = settings.TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        need("Redis", f"{url}: {error}")
+    return url
+
+
+def use_broker(url, eager):
+    """Point the Celery app in this process at ``url`` (the producer pool is rebuilt)."""
+    celery_app.conf.task_always_eager = eager
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def live_broker(redis_url):
+    """Tasks go through the real Redis instead of running in-process."""
+    use_broker(redis_url, eager=False)
+    yield redis_url
+    use_broker(redis_url, eager=True)
+
+
+@pytest.fixture
+def dead_broker(redis_url):
+    """A broker address where nothing listens: publishing fails the way it does in an outage."""
+    use_broker(DEAD_BROKER_URL, eager=False)
+    yield DEAD_BROKER_URL
+    use_broker(redis_url, eager=True)
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+def database_url():
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real ``celery worker`` process on the test database, the real Redis and an SMTP sink."""
+
+    def __init__(self, sink, queue=None, overrides=None, visibility_timeout=3600):
+        import json
+
+        self.log_path = ROOT / "var" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": database_url(),
+            "TEST_CELERY_EAGER": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": sink.host,
+            "EMAIL_PORT": str(sink.port),
+            "EMAIL_TIMEOUT": "10",
+            "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+            "WAGTAIL_SUPPORT_TEST_OVERRIDES": json.dumps(overrides or {}),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "example_site",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ]
+        if queue:
+            command += ["-Q", queue]
+        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_ready()
+
+    def _wait_ready(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log_path.read_text():
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"Celery worker did not start:\n{self.log_path.read_text()}")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+    def output(self):
+        return self.log_path.read_text()
+
+
+@pytest.fixture
+def start_worker(redis_url, live_broker, smtp_sink):
+    """Start real worker processes for one test; all are stopped at its end."""
+    workers = []
+
+    def start(**kwargs):
+        worker = WorkerProcess(smtp_sink, **kwargs)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_until(predicate, timeout=20.0, interval=0.05, message="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")

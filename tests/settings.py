@@ -1,0 +1,34 @@
+"""Settings for the test suite: the example site's, made fast and isolated.
+
+SQLite by default, PostgreSQL when DATABASE_URL says so. Celery runs tasks in-process unless a
+test starts a real worker (see conftest.py); each test run uses its own queue and SQLite file so
+that two runs on one machine do not take each other's messages.
+"""
+
+import json
+import os
+
+from example_site.settings import *  # noqa: F403
+from example_site.settings import BASE_DIR, DATABASES
+
+RUN_ID = os.environ.setdefault("WAGTAIL_SUPPORT_TEST_RUN", str(os.getpid()))
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a Celery worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{RUN_ID}.sqlite3")}
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = TEST_REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
+CELERY_TASK_DEFAULT_QUEUE = f"wagtail-support-test-{RUN_ID}"
+
+WAGTAIL_SUPPORT = {
+    "EMAIL_SUBJECT_PREFIX": "[Test] ",
+    **json.loads(os.environ.get("WAGTAIL_SUPPORT_TEST_OVERRIDES", "{}")),
+}
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailSupportConfig(AppConfig):
+    name = "wagtail_support"
+    label = "wagtail_support"
+    verbose_name = _("Support")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,73 @@
+"""The app's settings, read from one namespaced dict in the Django settings.
+
+    WAGTAIL_SUPPORT = {"NOTIFICATION_MAX_ATTEMPTS": 8}
+
+Every key and its default is listed in ``DEFAULTS`` (and in docs/configuration.md).
+Read values as attributes of ``support_settings``; the object reloads itself when
+tests change ``WAGTAIL_SUPPORT`` with ``override_settings``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+
+SETTING_NAME = "WAGTAIL_SUPPORT"
+
+DEFAULTS = {
+    # Sender of every e-mail; None means Django's DEFAULT_FROM_EMAIL.
+    "FROM_EMAIL": None,
+    # Text put before every subject line, e.g. "[Acme support] ".
+    "EMAIL_SUBJECT_PREFIX": "",
+    # How many times one notification is tried before it is marked failed.
+    "NOTIFICATION_MAX_ATTEMPTS": 5,
+    # First retry delay in seconds; doubled on each attempt, with jitter.
+    "NOTIFICATION_RETRY_BACKOFF": 60,
+    # Upper bound of one retry delay in seconds.
+    "NOTIFICATION_RETRY_BACKOFF_MAX": 3600,
+    # A row claimed for sending longer than this (seconds) is taken as interrupted.
+    "NOTIFICATION_SENDING_TIMEOUT": 900,
+    # Pending rows younger than this (seconds) are left to their own on-commit task.
+    "OUTBOX_SWEEP_GRACE": 30,
+    # How often (seconds) the Celery beat schedule runs the outbox sweep.
+    "OUTBOX_SWEEP_INTERVAL": 60,
+    # Celery queue for notification tasks; None means the default queue.
+    "CELERY_QUEUE": None,
+}
+
+
+class SupportSettings:
+    """Attribute access to ``WAGTAIL_SUPPORT`` merged over ``DEFAULTS``."""
+
+    def __init__(self):
+        self._cache = None
+
+    def _load(self):
+        user = getattr(settings, SETTING_NAME, {}) or {}
+        unknown = sorted(set(user) - set(DEFAULTS))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"{SETTING_NAME} has unknown keys: {', '.join(unknown)}. "
+                f"Known keys: {', '.join(sorted(DEFAULTS))}."
+            )
+        return {**DEFAULTS, **user}
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"{SETTING_NAME} has no setting {name!r}")
+        if self._cache is None:
+            self._cache = self._load()
+        return self._cache[name]
+
+    def reload(self):
+        self._cache = None
+
+
+support_settings = SupportSettings()
+
+
+def _reload_on_change(*, setting, **kwargs):
+    if setting == SETTING_NAME:
+        support_settings.reload()
+
+
+setting_changed.connect(_reload_on_change)

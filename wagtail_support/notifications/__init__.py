@@ -1,0 +1,1 @@
+"""Outbox-backed e-mail notifications: ``notify()`` -> outbox row -> Celery task -> mail."""

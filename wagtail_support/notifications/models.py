@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Notification(models.Model):
+    """One e-mail in the outbox. Written in the caller's transaction, sent by a Celery task."""
+
+    kind = models.CharField(_("kind"), max_length=100, db_index=True)
+    recipient = models.EmailField(_("recipient"))
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=255, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("view",)
+        permissions = [("retry_notification", _("Can retry a failed notification"))]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="wsupport_outbox_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient}"
+
+    @property
+    def can_retry(self):
+        return self.status == NotificationStatus.FAILED

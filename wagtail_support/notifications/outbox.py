@@ -1,0 +1,179 @@
+"""The notification outbox: the one way the app sends e-mail.
+
+``notify()`` writes a row in the caller's transaction and hands it to Celery once that
+transaction commits. ``deliver()`` claims a row before sending, so a task, a retry and the
+sweep racing each other send it once. A row whose sender died mid-send is never re-sent
+automatically: it is marked failed with a note, for a person to retry from the admin.
+"""
+
+import logging
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import get_template
+from django.utils import timezone, translation
+
+from wagtail_support.conf import support_settings
+from wagtail_support.notifications.models import Notification, NotificationStatus
+from wagtail_support.notifications.render import render_email, template_names
+
+logger = logging.getLogger(__name__)
+
+INTERRUPTED_ERROR = (
+    "The worker stopped while sending this message, so it may or may not have been "
+    "delivered. It was not re-sent automatically; retry it if the recipient did not get it."
+)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What one attempt did: ``sent``, ``retry`` (after ``retry_in`` s), ``failed`` or ``skipped``."""
+
+    outcome: str
+    retry_in: float | None = None
+
+
+def notify(kind, recipient, context=None, dedupe_key=None, language=None):
+    """Queue the e-mail ``kind`` for ``recipient`` and return its outbox row.
+
+    The row is written in the caller's transaction; a Celery task is dispatched after that
+    transaction commits, so a rolled-back request sends nothing. A second call with the same
+    ``dedupe_key`` returns the existing row and queues nothing. ``context`` must be
+    JSON-serialisable: it is rendered later, in the worker, with the templates of ``kind``.
+    """
+    get_template(template_names(kind)["subject"])  # fail in the caller, not in the worker
+    notification, created = Notification.objects.get_or_create(
+        dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
+        defaults={
+            "kind": kind,
+            "recipient": recipient,
+            "context": context or {},
+            "language": language or translation.get_language() or "",
+            "next_attempt_at": timezone.now(),
+        },
+    )
+    if created:
+        transaction.on_commit(partial(dispatch, notification.pk), robust=True)
+    return notification
+
+
+def dispatch(notification_id, countdown=None):
+    """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later."""
+    from wagtail_support.notifications.tasks import send_notification
+
+    options = {"retry": False}
+    if support_settings.CELERY_QUEUE:
+        options["queue"] = support_settings.CELERY_QUEUE
+    if countdown:
+        options["countdown"] = countdown
+    try:
+        send_notification.apply_async((notification_id,), **options)
+    except Exception:
+        logger.warning(
+            "Could not queue notification %s; the outbox sweep will send it.",
+            notification_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def deliver(notification_id):
+    """Send one pending row now, at most once. Safe to call from any number of workers."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return DeliveryResult("skipped")
+    try:
+        render_email(notification).send()
+    except Exception as error:
+        return _record_failure(notification, error)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return DeliveryResult("sent")
+
+
+def _claim(notification_id):
+    # One conditional UPDATE is atomic on every database: only one caller wins the row.
+    claimed = Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
+        status=NotificationStatus.SENDING,
+        attempts=F("attempts") + 1,
+        claimed_at=timezone.now(),
+    )
+    return Notification.objects.get(pk=notification_id) if claimed else None
+
+
+def _record_failure(notification, error):
+    message = f"{type(error).__name__}: {error}"
+    if notification.attempts >= support_settings.NOTIFICATION_MAX_ATTEMPTS:
+        logger.error("Notification %s failed for good: %s", notification.pk, message)
+        Notification.objects.filter(pk=notification.pk).update(
+            status=NotificationStatus.FAILED, last_error=message, next_attempt_at=None
+        )
+        return DeliveryResult("failed")
+    delay = retry_delay(notification.attempts)
+    logger.warning("Notification %s failed, retry in %.0f s: %s", notification.pk, delay, message)
+    Notification.objects.filter(pk=notification.pk).update(
+        status=NotificationStatus.PENDING,
+        last_error=message,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    return DeliveryResult("retry", retry_in=delay)
+
+
+def retry_delay(attempts):
+    """Seconds to wait after ``attempts`` failed tries: exponential backoff with jitter."""
+    ceiling = min(
+        support_settings.NOTIFICATION_RETRY_BACKOFF_MAX,
+        support_settings.NOTIFICATION_RETRY_BACKOFF * 2 ** (attempts - 1),
+    )
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+def retry(notification):
+    """Put a failed row back in the queue (the admin's retry action). Returns whether it was queued."""
+    updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        claimed_at=None,
+    )
+    if updated:
+        transaction.on_commit(partial(dispatch, notification.pk), robust=True)
+    return bool(updated)
+
+
+def due_notifications():
+    """Pending rows whose time has come and that their own on-commit task has had time to send."""
+    now = timezone.now()
+    return Notification.objects.filter(
+        status=NotificationStatus.PENDING,
+        next_attempt_at__lte=now,
+        created_at__lte=now - timedelta(seconds=support_settings.OUTBOX_SWEEP_GRACE),
+    ).order_by("next_attempt_at", "pk")
+
+
+def mark_interrupted():
+    """Mark rows stuck in "sending" past the timeout as failed; returns how many. Never re-sends them."""
+    cutoff = timezone.now() - timedelta(seconds=support_settings.NOTIFICATION_SENDING_TIMEOUT)
+    return Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=cutoff).update(
+        status=NotificationStatus.FAILED, last_error=INTERRUPTED_ERROR, next_attempt_at=None
+    )
+
+
+def sweep(send=dispatch, limit=1000):
+    """Find rows that were never sent (broker down, worker lost) and send them with ``send``.
+
+    Returns ``(handed, interrupted)``: how many rows were handed to ``send`` and how many
+    stuck rows were marked failed. Run by Celery beat and by ``manage.py support_send_notifications``.
+    """
+    interrupted = mark_interrupted()
+    ids = list(due_notifications().values_list("pk", flat=True)[:limit])
+    for notification_id in ids:
+        send(notification_id)
+    return len(ids), interrupted

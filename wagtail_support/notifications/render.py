@@ -1,0 +1,49 @@
+"""Turn an outbox row into an e-mail, with templates a site can override.
+
+Each kind has three templates under ``wagtail_support/email/<kind>/``: ``subject.txt``,
+``body.txt`` and ``body.html``. A site overrides any of them by putting a template with the
+same name earlier in its template path.
+"""
+
+import hashlib
+
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from wagtail_support.conf import support_settings
+
+
+def template_names(kind):
+    base = f"wagtail_support/email/{kind}"
+    return {
+        "subject": f"{base}/subject.txt",
+        "text": f"{base}/body.txt",
+        "html": f"{base}/body.html",
+    }
+
+
+def message_id(dedupe_key):
+    """A Message-ID derived from the dedupe key, so a mail client can spot a re-sent copy."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{DNS_NAME}>"
+
+
+def render_email(notification):
+    names = template_names(notification.kind)
+    context = {**notification.context, "recipient": notification.recipient}
+    with translation.override(notification.language or None):
+        subject = render_to_string(names["subject"], context)
+        text = render_to_string(names["text"], context)
+        html = render_to_string(names["html"], context)
+    subject = support_settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=support_settings.FROM_EMAIL,
+        to=[notification.recipient],
+        headers={"Message-ID": message_id(notification.dedupe_key)},
+    )
+    email.attach_alternative(html, "text/html")
+    return email

@@ -1,0 +1,131 @@
+"""The outbox screen in the Wagtail admin: what was sent, what failed and why, and a retry."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from wagtail_support.notifications import outbox
+from wagtail_support.notifications.models import Notification, NotificationStatus
+
+RETRY_PERMISSION = "wagtail_support.retry_notification"
+
+# The outbox is written by the pipeline only: nobody adds, edits or deletes rows by hand.
+READ_ONLY_URL_NAMES = (
+    "add_url_name",
+    "edit_url_name",
+    "delete_url_name",
+    "copy_url_name",
+    "history_url_name",
+    "usage_url_name",
+)
+
+
+class RetryColumn(Column):
+    cell_template_name = "wagtail_support/admin/outbox_retry_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context["request"]
+        context["retry_url"] = (
+            reverse("wagtail_support_outbox:retry", args=(quote(instance.pk),))
+            if instance.can_retry and request.user.has_perm(RETRY_PERMISSION)
+            else None
+        )
+        context["next_url"] = request.get_full_path()
+        return context
+
+
+class OutboxIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().defer("context")
+
+
+class OutboxInspectView(InspectView):
+    template_name = "wagtail_support/admin/outbox_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.can_retry and self.request.user.has_perm(RETRY_PERMISSION):
+            context["retry_url"] = reverse("wagtail_support_outbox:retry", args=(quote(self.object.pk),))
+        return context
+
+
+class RetryView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        if not request.user.has_perm(RETRY_PERMISSION):
+            raise PermissionDenied
+        notification = get_object_or_404(Notification, pk=pk)
+        if outbox.retry(notification):
+            messages.success(request, _("The message to %s is queued again.") % notification.recipient)
+        else:
+            messages.warning(request, _("Only failed messages can be retried."))
+        next_url = request.POST.get("next", "")
+        if not next_url.startswith("/") or next_url.startswith("//"):
+            next_url = reverse("wagtail_support_outbox:index")
+        return redirect(next_url)
+
+
+class OutboxViewSet(ModelViewSet):
+    model = Notification
+    icon = "mail"
+    menu_label = _("Outbox")
+    url_prefix = "support/outbox"
+    name = "wagtail_support_outbox"
+    index_view_class = OutboxIndexView
+    inspect_view_class = OutboxInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient", "kind", "dedupe_key"]
+    inspect_view_fields = [
+        "kind",
+        "recipient",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "dedupe_key",
+        "language",
+    ]
+    list_display = [
+        Column("kind", label=_("Kind")),
+        Column("recipient", label=_("Recipient")),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("Status"),
+            sort_key="status",
+            primary=lambda n: n.status == NotificationStatus.SENT,
+        ),
+        Column("attempts", label=_("Attempts"), sort_key="attempts"),
+        Column("last_error", label=_("Last error")),
+        DateColumn("created_at", label=_("Created"), sort_key="created_at"),
+        DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
+        RetryColumn("retry", label=""),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in READ_ONLY_URL_NAMES:
+            view_kwargs.pop(name, None)
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
+            path("retry/<str:pk>/", RetryView.as_view(), name="retry"),
+        ]
