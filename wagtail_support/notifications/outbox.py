@@ -8,6 +8,7 @@ automatically: it is marked failed with a note, for a person to retry from the a
 
 import logging
 import random
+import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 
 from wagtail_support.conf import support_settings
 from wagtail_support.notifications.models import Notification, NotificationStatus
-from wagtail_support.notifications.render import render_email, template_names
+from wagtail_support.notifications.render import message_id, render_email, template_names
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +109,18 @@ def _claim(notification_id):
     return Notification.objects.get(pk=notification_id) if claimed else None
 
 
+def describe_error(error):
+    """The error in the words a person reading the outbox needs: the mail server's own answer."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        answer = error.smtp_error
+        if isinstance(answer, bytes):
+            answer = answer.decode(errors="replace")
+        return f"{type(error).__name__}: {error.smtp_code} {answer}"
+    return f"{type(error).__name__}: {error}"
+
+
 def _record_failure(notification, error):
-    message = f"{type(error).__name__}: {error}"
+    message = describe_error(error)
     if notification.attempts >= support_settings.NOTIFICATION_MAX_ATTEMPTS:
         logger.error("Notification %s failed for good: %s", notification.pk, message)
         Notification.objects.filter(pk=notification.pk).update(
@@ -133,6 +144,11 @@ def retry_delay(attempts):
         support_settings.NOTIFICATION_RETRY_BACKOFF * 2 ** (attempts - 1),
     )
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
+
+
+def message_id_for(notification):
+    """The Message-ID header every copy of this notification carries."""
+    return message_id(notification.dedupe_key)
 
 
 def retry(notification):

@@ -9,7 +9,8 @@ import hashlib
 
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from wagtail_support.conf import support_settings
@@ -30,12 +31,21 @@ def message_id(dedupe_key):
     return f"<{digest}@{DNS_NAME}>"
 
 
+def render_plain_text(name, context):
+    """Render a text template without HTML escaping: a plain-text e-mail shows ``<`` as ``<``."""
+    template = get_template(name)
+    django_template = getattr(template, "template", None)
+    if django_template is None:  # another template engine: it knows its own escaping
+        return template.render(context)
+    return django_template.render(Context(context, autoescape=False))
+
+
 def render_email(notification):
     names = template_names(notification.kind)
     context = {**notification.context, "recipient": notification.recipient}
     with translation.override(notification.language or None):
-        subject = render_to_string(names["subject"], context)
-        text = render_to_string(names["text"], context)
+        subject = render_plain_text(names["subject"], context)
+        text = render_plain_text(names["text"], context)
         html = render_to_string(names["html"], context)
     subject = support_settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     email = EmailMultiAlternatives(

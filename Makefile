@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+EXTRAS ?= test,docs
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
+
+.PHONY: demo test install lint docs worker beat sweep clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml setup.py
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]" $(PIP_CONSTRAINTS)
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py support_demo
+	@echo "Serving the example site on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+docs: install
+	$(BIN)/mkdocs build --strict --site-dir var/site
+
+worker: install
+	$(BIN)/celery -A example_site worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A example_site beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+sweep: install
+	$(BIN)/python manage.py support_send_notifications
+
+clean:
+	rm -rf $(VENV) var site *.egg-info
