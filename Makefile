@@ -40,6 +40,7 @@ worker: install
 	$(BIN)/celery -A example_site worker --loglevel=INFO
 
 beat: install
+	@mkdir -p var
 	$(BIN)/celery -A example_site beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 sweep: install

@@ -1,0 +1,90 @@
+"""Run `make demo` on a fresh database and check what a new user would: the home page and the
+guide answer 200, and the admin login that `make demo` printed gets into the Wagtail admin."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = os.environ.get("DEMO_PORT", "8765")
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def main():
+    database = ROOT / "var" / "ci-demo.sqlite3"
+    database.unlink(missing_ok=True)
+    log_path = ROOT / "var" / "ci-demo.log"
+    env = {**os.environ, "PORT": PORT, "DATABASE_URL": f"sqlite:///{database}"}
+    for name in ("CELERY_BROKER_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(name, None)
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            ["make", "demo", f"PORT={PORT}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        password = wait_for_login(log_path, server)
+        for path in ("/", "/how-to-get-support/"):
+            status = urllib.request.urlopen(BASE + path, timeout=10).status
+            print(f"GET {path} -> {status}")
+            assert status == 200, path
+        check_admin_login(password)
+        print("admin login printed by `make demo` works")
+    except Exception:
+        print(log_path.read_text())
+        raise
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+
+
+def wait_for_login(log_path, server, timeout=600):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log_path.read_text()
+        match = re.search(r"user: admin\s+password: (\S+)", text)
+        if match and server_answers():
+            return match.group(1)
+        if server.poll() is not None:
+            raise RuntimeError("make demo stopped early")
+        time.sleep(0.5)
+    raise RuntimeError("make demo did not serve the site in time")
+
+
+def server_answers():
+    try:
+        urllib.request.urlopen(BASE + "/", timeout=2)
+        return True
+    except OSError:
+        return False
+
+
+def check_admin_login(password):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(BASE + "/admin/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "admin", "password": password, "next": "/admin/"}
+    ).encode()
+    login_url = BASE + "/admin/login/"
+    request = urllib.request.Request(login_url, data=data, headers={"Referer": login_url})
+    response = opener.open(request, timeout=10)
+    body = response.read().decode()
+    assert response.geturl().rstrip("/").endswith("/admin"), response.geturl()
+    assert "Dashboard" in body or "Welcome to" in body, "the login did not reach the admin dashboard"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

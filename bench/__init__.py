@@ -1,0 +1,1 @@
+"""Benchmarks of wagtail-support that run against real services (Redis, a Celery worker, SMTP)."""
