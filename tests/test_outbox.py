@@ -218,3 +218,27 @@ def test_notify_view_refuses_get(client, settings):
     settings.ROOT_URLCONF = "tests.urls"
     assert client.get("/test-notify/").status_code == 405
     assert Notification.objects.count() == 0
+
+
+def test_a_site_overrides_the_email_templates(tmp_path, settings):
+    override = tmp_path / "wagtail_support" / "email" / "test_message"
+    override.mkdir(parents=True)
+    (override / "subject.txt").write_text("Acme says hello")
+    (override / "body.txt").write_text("Plain words for {{ recipient }}")
+    (override / "body.html").write_text("<p>Rich words for {{ recipient }}</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    with transaction.atomic():
+        notify("test_message", "ann@example.com")
+    [email] = mail.outbox
+    assert email.subject == "[Test] Acme says hello"
+    assert email.body == "Plain words for ann@example.com"
+    assert email.alternatives[0][0] == "<p>Rich words for ann@example.com</p>"
+
+
+def test_the_example_celery_app_runs_the_sweep_on_its_beat_schedule():
+    from example_site.celery import app
+
+    entry = app.conf.beat_schedule["wagtail-support-sweep-outbox"]
+    assert entry["task"] == "wagtail_support.sweep_outbox"
+    assert "wagtail_support.sweep_outbox" in app.tasks
+    assert "wagtail_support.send_notification" in app.tasks
