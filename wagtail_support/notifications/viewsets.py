@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -101,8 +101,13 @@ class OutboxViewSet(ModelViewSet):
         "language",
     ]
     list_display = [
+        TitleColumn(
+            "recipient",
+            label=_("Recipient"),
+            url_name="wagtail_support_outbox:inspect",
+            sort_key="recipient",
+        ),
         Column("kind", label=_("Kind")),
-        Column("recipient", label=_("Recipient")),
         StatusTagColumn(
             "get_status_display",
             label=_("Status"),
