@@ -34,7 +34,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 docs: install
-	$(BIN)/mkdocs build --strict --site-dir var/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir var/site
 
 worker: install
 	$(BIN)/celery -A example_site worker --loglevel=INFO

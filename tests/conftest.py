@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DEAD_BROKER_URL = "redis://127.0.0.1:1/0"
 
+pytest_plugins = ["tests.browser"]
+
 
 def need(service, reason):
     """Skip on a developer's laptop without ``service``; fail in CI, where nothing may skip."""
@@ -23,6 +25,16 @@ def need(service, reason):
     if IN_CI:
         pytest.fail(f"{message} (CI=true, so this cannot be skipped)")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Wagtail caches site root paths; a test that changes the site must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

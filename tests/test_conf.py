@@ -20,12 +20,12 @@ def test_site_values_override_defaults_and_reload_on_change():
 def test_unknown_key_is_a_clear_configuration_error():
     with override_settings(WAGTAIL_SUPPORT={"NOTIFICATION_MAX_ATTEMTPS": 9}):
         with pytest.raises(ImproperlyConfigured, match="NOTIFICATION_MAX_ATTEMTPS"):
-            support_settings.NOTIFICATION_MAX_ATTEMPTS
+            _ = support_settings.NOTIFICATION_MAX_ATTEMPTS
 
 
 def test_unknown_attribute_raises_attribute_error():
     with pytest.raises(AttributeError):
-        support_settings.NOT_A_SETTING
+        _ = support_settings.NOT_A_SETTING
 
 
 def test_beat_schedule_follows_the_sweep_interval():

@@ -1,14 +1,21 @@
-"""The "Support" group in the Wagtail admin menu; each feature adds its screens to ``SUPPORT_VIEWSETS``."""
+"""The "Support" group in the Wagtail admin menu; each feature adds its screens to ``SUPPORT_VIEWSETS``.
+
+The group is a ``SnippetViewSetGroup`` registered with ``register_snippet`` so that the snippet
+viewsets in it (coverage policies, products) get their choosers and snippet registration; plain
+``ModelViewSet``s such as the outbox work in it too.
+"""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from wagtail_support.coverage.viewsets import CoveragePolicyViewSet
 from wagtail_support.notifications.viewsets import OutboxViewSet
+from wagtail_support.purchases.viewsets import SupportedProductViewSet
 
-SUPPORT_VIEWSETS = [OutboxViewSet]
+SUPPORT_VIEWSETS = [CoveragePolicyViewSet, SupportedProductViewSet, OutboxViewSet]
 
 
-class SupportMenuGroup(ViewSetGroup):
+class SupportMenuGroup(SnippetViewSetGroup):
     menu_label = _("Support")
     menu_icon = "help"
     menu_order = 250

@@ -1,4 +1,4 @@
-"""Task registry for Celery's ``autodiscover_tasks()``: each concept keeps its tasks in its own sub-package."""
+"""Task registry for Celery's ``autodiscover_tasks()``: each concept keeps its tasks in its sub-package."""
 
 from wagtail_support.notifications.tasks import send_notification, sweep_outbox
 

@@ -1,8 +1,5 @@
-from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from wagtail_support.menu import SupportMenuGroup
 
-
-@hooks.register("register_admin_viewset")
-def register_support_menu():
-    return SupportMenuGroup()
+register_snippet(SupportMenuGroup)

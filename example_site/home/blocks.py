@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from wagtail_support.coverage.blocks import CoveragePolicyBlock
+
 
 class StepsBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, label=_("Heading"))
@@ -25,3 +27,4 @@ class BodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(icon="pilcrow")
     steps = StepsBlock()
     notice = NoticeBlock()
+    coverage_policy = CoveragePolicyBlock()

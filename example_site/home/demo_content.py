@@ -50,19 +50,59 @@ GUIDE_BODY = [
             ],
         },
     },
-    {"type": "heading", "value": "What support covers"},
-    {
-        "type": "paragraph",
-        "value": (
-            "<p>Bugs, error messages and questions about how our products work are always "
-            "welcome. Support does not cover custom work such as changing a theme's code, "
-            "configuring your server or teaching web technologies. The full coverage policy "
-            "lists what is and is not included.</p>"
-        ),
-    },
+    {"type": "coverage_policy", "value": {"policy": None}},
 ]
 
 HOME_INTRO = (
     "<p>Premium themes, plugins and hosting for your website, with professional support "
     "from the people who make them.</p>"
 )
+
+POLICY_TITLE = "Professional support: what is included"
+POLICY_INTRO = (
+    "<p>We are glad to help whenever something in our products does not work the way it should, "
+    "or when you are not sure how a feature is meant to be used. Open a ticket and tell us what "
+    "you see; we answer as soon as we can.</p>"
+)
+POLICY_COVERED = [
+    (
+        "Bugs in our themes, plugins and hosting",
+        "Something behaves differently from what the documentation describes.",
+    ),
+    ("Error messages", "Send us the exact message and the page where it appears."),
+    ("How-to questions", "How a setting, a feature or an update of our software is meant to be used."),
+    ("Guidance through updates", "We walk you through the update steps; running them stays with you."),
+]
+POLICY_EXCLUDED = [
+    (
+        "Lessons in web technologies",
+        "Teaching HTML, CSS, PHP, JavaScript or other languages our products are built with.",
+    ),
+    ("Running updates for you", "Applying software updates by hand on your site."),
+    (
+        "Modified themes and other vendors' software",
+        "Code changed by someone else, or software we did not write.",
+    ),
+    ("Server and hosting configuration", "Setting up your server, shared hosting account, DNS or e-mail."),
+    ("Third-party services", "Signing up for, or getting help with, services run by other companies."),
+    ("Custom development", "Changing our themes or software to behave differently."),
+    ("Translations", "Translating texts or maintaining language files and dictionaries."),
+]
+POLICY_NOTES = (
+    "<p>The number of sites and the support period of each product are listed above; they come "
+    "from the product you bought.</p>"
+)
+
+POLICY_PAGE_TITLE = "Support policy"
+POLICY_PAGE_SLUG = "support-policy"
+POLICY_PAGE_INTRO = (
+    "<p>Every purchase comes with professional support. This page says plainly what it includes "
+    "and what it does not.</p>"
+)
+
+# (name, kind, shop references, support days, installations per unit, bundled theme claims)
+PRODUCTS = [
+    ("Aurora theme", "theme", ["AURORA-THEME"], 365, 1, 0),
+    ("Booking plugin", "plugin", ["BOOKING-PLUGIN"], 180, 0, 0),
+    ("Business hosting", "hosting", ["HOSTING-BUSINESS", "PARTNER-HOSTING-BUSINESS"], 365, 1, 1),
+]

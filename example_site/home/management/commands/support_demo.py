@@ -7,6 +7,15 @@ from wagtail.models import Page, Site
 
 from example_site.home import demo_content
 from example_site.home.models import ContentPage, HomePage
+from wagtail_support.models import (
+    CoveragePolicy,
+    CoveragePolicyPage,
+    CoveredItem,
+    ExcludedItem,
+    ProductReference,
+    SupportedProduct,
+    SupportSettings,
+)
 
 
 class Command(BaseCommand):
@@ -20,7 +29,11 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, admin_password=None, **options):
         home = self.ensure_home()
+        policy = self.ensure_policy()
+        self.ensure_default_policy(home, policy)
+        self.ensure_products()
         self.ensure_guide(home)
+        self.ensure_policy_page(home)
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
@@ -45,7 +58,13 @@ class Command(BaseCommand):
         return home
 
     def ensure_guide(self, home):
-        if ContentPage.objects.child_of(home).filter(slug=demo_content.GUIDE_SLUG).exists():
+        guide = ContentPage.objects.child_of(home).filter(slug=demo_content.GUIDE_SLUG).first()
+        if guide is not None:
+            # Guides from older demo runs get the current body (e.g. the coverage policy block).
+            block_types = [block["type"] for block in demo_content.GUIDE_BODY]
+            if [block.block_type for block in guide.body] != block_types:
+                guide.body = demo_content.GUIDE_BODY
+                guide.save_revision().publish()
             return
         guide = ContentPage(
             title=demo_content.GUIDE_TITLE,
@@ -56,6 +75,61 @@ class Command(BaseCommand):
         )
         home.add_child(instance=guide)
         guide.save_revision().publish()
+
+    def ensure_policy(self):
+        policy = CoveragePolicy.objects.filter(title=demo_content.POLICY_TITLE).first()
+        if policy is None:
+            policy = CoveragePolicy(
+                title=demo_content.POLICY_TITLE,
+                intro=demo_content.POLICY_INTRO,
+                notes=demo_content.POLICY_NOTES,
+                live=False,
+            )
+            policy.covered_items = [
+                CoveredItem(text=t, explanation=e) for t, e in demo_content.POLICY_COVERED
+            ]
+            policy.excluded_items = [
+                ExcludedItem(text=t, explanation=e) for t, e in demo_content.POLICY_EXCLUDED
+            ]
+            policy.save()
+            policy.save_revision().publish()
+        elif not policy.live:
+            (policy.latest_revision or policy.save_revision()).publish()
+            policy.refresh_from_db()
+        return policy
+
+    def ensure_default_policy(self, home, policy):
+        for site in Site.objects.filter(root_page=home):
+            settings, _ = SupportSettings.objects.get_or_create(site=site)
+            if settings.default_coverage_policy_id is None:
+                settings.default_coverage_policy = policy
+                settings.save()
+
+    def ensure_products(self):
+        for name, kind, references, days, installations, claims in demo_content.PRODUCTS:
+            if ProductReference.objects.filter(reference__in=references).exists():
+                continue
+            product = SupportedProduct(
+                name=name,
+                kind=kind,
+                support_period_days=days,
+                installations_per_unit=installations,
+                bundled_theme_claims=claims,
+            )
+            product.references = [ProductReference(reference=reference) for reference in references]
+            product.save()
+
+    def ensure_policy_page(self, home):
+        if CoveragePolicyPage.objects.child_of(home).filter(slug=demo_content.POLICY_PAGE_SLUG).exists():
+            return
+        page = CoveragePolicyPage(
+            title=demo_content.POLICY_PAGE_TITLE,
+            slug=demo_content.POLICY_PAGE_SLUG,
+            intro=demo_content.POLICY_PAGE_INTRO,
+            show_in_menus=True,
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
 
     def ensure_admin(self, password):
         User = get_user_model()

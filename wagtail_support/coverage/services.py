@@ -1,0 +1,53 @@
+"""Which coverage policy applies, always in its published version."""
+
+from django.db.models import Q
+from wagtail.models import Site
+
+from wagtail_support.coverage.models import CoveragePolicy
+
+
+def _published(policy):
+    return policy if policy is not None and policy.live else None
+
+
+def _default_site():
+    return Site.objects.filter(is_default_site=True).select_related("root_page").first()
+
+
+def default_policy(site=None):
+    """The site's default policy (Settings → Support) if it is published, else None.
+
+    Reads without creating the settings row, so that rendering a page never writes.
+    """
+    from wagtail_support.sitesettings import SupportSettings
+
+    site = site or _default_site()
+    if site is None:
+        return None
+    settings = SupportSettings.objects.filter(site=site).select_related("default_coverage_policy").first()
+    return _published(settings.default_coverage_policy) if settings else None
+
+
+def policy_for(product=None, site=None, policy=None):
+    """The published policy that applies.
+
+    An explicitly chosen ``policy`` wins, then the ``product``'s own policy, then the site's
+    default. A choice that is not published (a draft, unpublished or expired) is passed over.
+    """
+    for candidate in (policy, getattr(product, "coverage_policy", None)):
+        if (published := _published(candidate)) is not None:
+            return published
+    return default_policy(site)
+
+
+def products_covered_by(policy, site=None):
+    """Active products the published ``policy`` applies to, with their reference rows prefetched."""
+    from wagtail_support.purchases.models import SupportedProduct
+
+    if policy is None or policy.pk is None:
+        return []
+    applies = Q(coverage_policy=policy)
+    if default_policy(site) == policy:
+        unpublished = CoveragePolicy.objects.filter(live=False)
+        applies |= Q(coverage_policy__isnull=True) | Q(coverage_policy__in=unpublished)
+    return list(SupportedProduct.objects.filter(applies, active=True).order_by("name"))

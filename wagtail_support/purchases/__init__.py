@@ -1,0 +1,1 @@
+"""Purchases: the products that come with support (and, later, purchases and entitlements)."""
