@@ -31,8 +31,8 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("outbox")
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         ordering = ["-created_at", "-pk"]
         default_permissions = ("view",)
         permissions = [("retry_notification", _("Can retry a failed notification"))]

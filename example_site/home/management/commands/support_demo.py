@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
-        self.stdout.write(f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(f"Admin login: http://127.0.0.1:{port}/admin/  user: admin  password: {password}")
 
     def ensure_home(self):
         home = HomePage.objects.first()
