@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "example_site.home",
     "wagtail_support",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",

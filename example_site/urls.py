@@ -10,7 +10,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("support-api/", include("wagtail_support.urls")),
+    path("support-center/", include("wagtail_support.urls")),
 ]
 
 if settings.DEBUG:

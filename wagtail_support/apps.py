@@ -7,3 +7,6 @@ class WagtailSupportConfig(AppConfig):
     label = "wagtail_support"
     verbose_name = _("Support")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail_support.purchases import accounts, receivers  # noqa: F401 - connects receivers, e-mail context

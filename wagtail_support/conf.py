@@ -14,6 +14,9 @@ from django.core.signals import setting_changed
 SETTING_NAME = "WAGTAIL_SUPPORT"
 
 DEFAULTS = {
+    # Scheme and host for links in e-mails, e.g. "https://shop.example.com"; None means
+    # WAGTAILADMIN_BASE_URL, then the default Wagtail site's root URL.
+    "BASE_URL": None,
     # Sender of every e-mail; None means Django's DEFAULT_FROM_EMAIL.
     "FROM_EMAIL": None,
     # Text put before every subject line, e.g. "[Acme support] ".
@@ -32,6 +35,19 @@ DEFAULTS = {
     "OUTBOX_SWEEP_INTERVAL": 60,
     # Celery queue for notification tasks; None means the default queue.
     "CELERY_QUEUE": None,
+    # Where a customer lands after setting their password; None means the support section
+    # (the first live support page), else LOGIN_REDIRECT_URL.
+    "AFTER_SETUP_URL": None,
+    # Partner webhooks: {"partner-slug": "shared secret"}; each partner signs with its own secret.
+    "PARTNER_WEBHOOK_SECRETS": {},
+    # Stripe webhook signing secret ("whsec_..."); None turns the Stripe endpoint off.
+    "STRIPE_WEBHOOK_SECRET": None,
+    # How old (seconds) a signed webhook may be before it is refused as stale or replayed.
+    "WEBHOOK_TOLERANCE": 300,
+    # Largest webhook body accepted, in bytes.
+    "WEBHOOK_MAX_BODY_BYTES": 262144,
+    # Rate limit of the "didn't get the e-mail?" page, per address and per client IP.
+    "RESEND_SETUP_RATE": "5/h",
 }
 
 

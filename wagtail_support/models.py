@@ -3,19 +3,38 @@
 from wagtail_support.coverage.models import CoveragePolicy, CoveredItem, ExcludedItem
 from wagtail_support.coverage.pages import CoveragePolicyMixin, CoveragePolicyPage
 from wagtail_support.notifications.models import Notification, NotificationStatus
-from wagtail_support.purchases.models import ProductKind, ProductReference, SupportedProduct
+from wagtail_support.purchases.models import (
+    CustomerAccount,
+    Entitlement,
+    Installation,
+    ProductKind,
+    ProductReference,
+    Purchase,
+    PurchaseStatus,
+    SupportedProduct,
+    WebhookDelivery,
+)
 from wagtail_support.sitesettings import SupportSettings
+from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
 
 __all__ = [
     "CoveragePolicy",
     "CoveragePolicyMixin",
     "CoveragePolicyPage",
     "CoveredItem",
+    "CustomerAccount",
+    "Entitlement",
     "ExcludedItem",
+    "Installation",
     "Notification",
     "NotificationStatus",
     "ProductKind",
     "ProductReference",
+    "Purchase",
+    "PurchaseStatus",
+    "SupportPage",
+    "SupportPageMixin",
     "SupportSettings",
     "SupportedProduct",
+    "WebhookDelivery",
 ]

@@ -1,5 +1,19 @@
-"""Public endpoints of wagtail-support (shop webhooks), for ``include()`` in a site's urls."""
+"""Public endpoints of wagtail-support, for ``include()`` in a site's urls:
+
+    path("support-center/", include("wagtail_support.urls")),
+
+Account pages (set password, resend the link) and the shop webhooks live here; the support
+section itself is a Wagtail page the editor places in the page tree.
+"""
+
+from django.urls import path
+
+from wagtail_support.purchases import views
 
 app_name = "wagtail_support"
 
-urlpatterns = []
+urlpatterns = [
+    path("account/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
+    path("account/resend/", views.ResendSetupView.as_view(), name="resend_setup"),
+    path("account/resend/sent/", views.resend_setup_done, name="resend_setup_done"),
+]

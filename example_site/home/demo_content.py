@@ -106,3 +106,8 @@ PRODUCTS = [
     ("Booking plugin", "plugin", ["BOOKING-PLUGIN"], 180, 0, 0),
     ("Business hosting", "hosting", ["HOSTING-BUSINESS", "PARTNER-HOSTING-BUSINESS"], 365, 1, 1),
 ]
+
+SUPPORT_INTRO = (
+    "<p>Open a ticket about any product you bought from us, follow the conversation and see "
+    "your products, their support dates and the sites you run them on.</p>"
+)

@@ -15,6 +15,29 @@ from django.utils import translation
 
 from wagtail_support.conf import support_settings
 
+_context_builders = {}
+
+
+def register_context(kind):
+    """Decorate ``builder(context) -> dict``: extra values for ``kind``, computed when the e-mail is sent.
+
+    For values that must not wait in the outbox, such as a set-password link, or that should be
+    fresh when the e-mail leaves.
+    """
+
+    def decorator(builder):
+        _context_builders[kind] = builder
+        return builder
+
+    return decorator
+
+
+def build_context(notification):
+    context = {**notification.context, "recipient": notification.recipient}
+    if builder := _context_builders.get(notification.kind):
+        context.update(builder(notification.context))
+    return context
+
 
 def template_names(kind):
     base = f"wagtail_support/email/{kind}"
@@ -42,7 +65,7 @@ def render_plain_text(name, context):
 
 def render_email(notification):
     names = template_names(notification.kind)
-    context = {**notification.context, "recipient": notification.recipient}
+    context = build_context(notification)
     with translation.override(notification.language or None):
         subject = render_plain_text(names["subject"], context)
         text = render_plain_text(names["text"], context)

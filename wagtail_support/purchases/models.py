@@ -1,6 +1,8 @@
-"""Products that come with professional support, as the shop knows them."""
+"""Products that come with support, the purchases that grant it, and where customers install them."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey
@@ -129,3 +131,168 @@ class ProductReference(Orderable):
 
     def __str__(self):
         return self.reference
+
+
+class PurchaseStatus(models.TextChoices):
+    PAID = "paid", _("Paid")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Purchase(models.Model):
+    """One order as a shop reported it. ``source`` + ``external_id`` make every delivery idempotent."""
+
+    source = models.CharField(_("source"), max_length=50)
+    external_id = models.CharField(_("order id"), max_length=255)
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("customer name"), max_length=255, blank=True)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_purchases",
+    )
+    purchased_at = models.DateTimeField(_("purchased at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PurchaseStatus.choices, default=PurchaseStatus.PAID
+    )
+    unknown_references = models.JSONField(
+        _("unknown product references"),
+        default=list,
+        blank=True,
+        help_text=_("Lines whose product the site does not know; kept for staff to sort out."),
+    )
+    raw_payload = models.JSONField(_("payload as received"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-purchased_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="wsupport_purchase_unique_order"),
+        ]
+        permissions = [("revoke_purchase", _("Can revoke a purchase"))]
+
+    def __str__(self):
+        return f"{self.source} #{self.external_id}"
+
+    @property
+    def is_paid(self):
+        return self.status == PurchaseStatus.PAID
+
+
+class Entitlement(models.Model):
+    """Support one purchase line grants: a product, until a date, on a number of installations."""
+
+    purchase = models.ForeignKey(
+        Purchase, verbose_name=_("purchase"), on_delete=models.CASCADE, related_name="entitlements"
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="support_entitlements",
+    )
+    product = models.ForeignKey(
+        SupportedProduct, verbose_name=_("product"), on_delete=models.PROTECT, related_name="entitlements"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    support_until = models.DateField(_("support until"), null=True, blank=True)
+    installations_allowed = models.PositiveIntegerField(
+        _("installations allowed"), default=1, help_text=_("0 means unlimited.")
+    )
+    bundled_claims_allowed = models.PositiveSmallIntegerField(_("free themes to claim"), default=0)
+    granted_by = models.ForeignKey(
+        "self",
+        verbose_name=_("claimed with"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bundled_claims",
+    )
+    active = models.BooleanField(_("active"), default=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+        ordering = ["-support_until", "pk"]
+        indexes = [models.Index(fields=["customer", "active"], name="wsupport_entitlement_customer")]
+
+    def __str__(self):
+        return f"{self.product} ({self.purchase})"
+
+    def has_support(self, today=None):
+        """True while this entitlement is active and its support period has not ended."""
+        today = today or timezone.localdate()
+        return self.active and self.support_until is not None and self.support_until >= today
+
+    @property
+    def is_unlimited(self):
+        return self.installations_allowed == 0
+
+
+class Installation(models.Model):
+    """A site (its registrable domain) on which a customer runs an entitled product."""
+
+    entitlement = models.ForeignKey(
+        Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="installations"
+    )
+    domain = models.CharField(_("site"), max_length=253)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("installation")
+        verbose_name_plural = _("installations")
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement", "domain"],
+                condition=models.Q(released_at__isnull=True),
+                name="wsupport_installation_unique_active",
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+class CustomerAccount(models.Model):
+    """The support side of a user: whether the account a purchase created is fully set up."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_account"
+    )
+    setup_pending = models.BooleanField(_("set-up pending"), default=False)
+    setup_completed_at = models.DateTimeField(_("set up at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class WebhookDelivery(models.Model):
+    """A signed webhook request already accepted; a second one with the same signature is a replay."""
+
+    source = models.CharField(_("source"), max_length=50)
+    fingerprint = models.CharField(_("signature fingerprint"), max_length=64, unique=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self):
+        return f"{self.source} {self.received_at:%Y-%m-%d %H:%M:%S}"

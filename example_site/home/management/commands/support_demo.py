@@ -17,6 +17,7 @@ from wagtail_support.models import (
     SupportedProduct,
     SupportSettings,
 )
+from wagtail_support.tickets.pages import SupportPage
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         self.ensure_products()
         self.ensure_guide(home)
         self.ensure_policy_page(home)
+        self.ensure_support_page(home)
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
@@ -58,6 +60,18 @@ class Command(BaseCommand):
             for page in old_default:
                 page.delete()
         return home
+
+    def ensure_support_page(self, home):
+        if SupportPage.objects.child_of(home).exists():
+            return
+        support = SupportPage(
+            title="Support",
+            slug="support",
+            intro=demo_content.SUPPORT_INTRO,
+            show_in_menus=True,
+        )
+        home.add_child(instance=support)
+        support.save_revision().publish()
 
     def ensure_guide(self, home):
         guide = ContentPage.objects.child_of(home).filter(slug=demo_content.GUIDE_SLUG).first()

@@ -1,0 +1,115 @@
+"""Customer accounts created by purchases: found or made by e-mail, set up through a set-password link.
+
+Never a password in an e-mail and never a log-in link: the e-mail carries a link to *set* the
+password, made with Django's token generator, so it expires with ``PASSWORD_RESET_TIMEOUT`` and
+dies once the password is set.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import IntegrityError, transaction
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from wagtail_support.notifications.links import absolute_url
+from wagtail_support.notifications.outbox import notify
+from wagtail_support.notifications.render import register_context
+from wagtail_support.purchases.models import CustomerAccount
+
+
+class SetupTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for set-password links; a salt of their own so they never pass as password-reset tokens."""
+
+    key_salt = "wagtail_support.purchases.accounts.SetupTokenGenerator"
+
+
+setup_token_generator = SetupTokenGenerator()
+
+
+def find_customer(email):
+    """The active user with this e-mail address (any case), or None."""
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).order_by("pk").first()
+
+
+def customer_for(email, name=""):
+    """Return ``(user, created)`` for a buyer's e-mail; a new user has no usable password yet."""
+    if user := find_customer(email):
+        CustomerAccount.objects.get_or_create(user=user)
+        return user, False
+    User = get_user_model()
+    email = email.strip()
+    username = email.lower()[: User._meta.get_field(User.USERNAME_FIELD).max_length]
+    first_name, _, last_name = name.strip().partition(" ")
+    try:
+        with transaction.atomic():
+            user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
+            setattr(user, User.USERNAME_FIELD, username)
+            user.set_unusable_password()
+            user.save()
+    except IntegrityError:  # the same buyer's other order created it a moment ago
+        user = User.objects.get(**{User.USERNAME_FIELD: username})
+        CustomerAccount.objects.get_or_create(user=user)
+        return user, False
+    CustomerAccount.objects.create(user=user, setup_pending=True)
+    return user, True
+
+
+def is_setup_pending(user):
+    account = CustomerAccount.objects.filter(user=user).first()
+    return bool(account and account.setup_pending)
+
+
+def set_password_path(user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = setup_token_generator.make_token(user)
+    return reverse("wagtail_support:set_password", kwargs={"uidb64": uid, "token": token})
+
+
+def announce_purchase(purchase, new_account):
+    """Queue the e-mail for a recorded purchase: a welcome with the set-password link, or "added"."""
+    kind = "welcome" if new_account else "purchase_added"
+    notify(
+        kind,
+        purchase.email,
+        {"user_id": purchase.customer_id, "purchase_id": purchase.pk, "name": purchase.name},
+        dedupe_key=f"{kind}:{purchase.source}:{purchase.external_id}",
+    )
+
+
+def send_setup_link(user):
+    """Queue a new set-password link (the resend page); for accounts already set up, a reset link."""
+    notify("setup_link", user.email, {"user_id": user.pk, "name": user.get_full_name()})
+
+
+def complete_setup(user):
+    """The customer has set their password: the account is fully set up."""
+    CustomerAccount.objects.update_or_create(
+        user=user, defaults={"setup_pending": False, "setup_completed_at": timezone.now()}
+    )
+
+
+@register_context("welcome")
+@register_context("purchase_added")
+@register_context("setup_link")
+def _account_email_context(context):
+    from wagtail_support.purchases.models import Entitlement
+
+    user = get_user_model().objects.filter(pk=context.get("user_id")).first()
+    if user is None:
+        return {}
+    extra = {
+        "setup_pending": is_setup_pending(user),
+        "login_url": absolute_url(resolve_url(settings.LOGIN_URL)),
+    }
+    if extra["setup_pending"] or context.get("purchase_id") is None:
+        extra["set_password_url"] = absolute_url(set_password_path(user))
+    if purchase_id := context.get("purchase_id"):
+        extra["entitlements"] = [
+            {"product": e.product.name, "support_until": e.support_until}
+            for e in Entitlement.objects.filter(purchase_id=purchase_id).select_related("product")
+        ]
+    return extra

@@ -1,0 +1,107 @@
+"""The customer's "My products" page: support dates, installations, and the free theme of a hosting plan.
+
+Views of the support page's routes; thin: the rules live in ``purchases.installations``.
+"""
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from wagtail_support.purchases import installations
+from wagtail_support.purchases.forms import ClaimThemeForm, InstallationForm
+from wagtail_support.purchases.models import Entitlement, Installation, ProductKind, SupportedProduct
+
+
+def customer_entitlements(user):
+    """The customer's entitlements with products, active sites and claims, in a fixed number of queries."""
+    return (
+        Entitlement.objects.filter(customer=user)
+        .select_related("product", "purchase", "granted_by__product")
+        .prefetch_related(
+            Prefetch(
+                "installations",
+                queryset=Installation.objects.filter(released_at__isnull=True),
+                to_attr="active_installations",
+            )
+        )
+        .annotate(claims_made=Count("bundled_claims", distinct=True))
+        .order_by("-active", "product__name", "pk")
+    )
+
+
+def free_themes():
+    return SupportedProduct.objects.filter(kind=ProductKind.THEME, active=True, support_period_days__gt=0)
+
+
+def products(request, page, forms=None):
+    entitlements = list(customer_entitlements(request.user))
+    themes = free_themes()
+    for entitlement in entitlements:
+        entitlement.supported = entitlement.has_support()
+        entitlement.claims_open = (
+            max(0, entitlement.bundled_claims_allowed - entitlement.claims_made)
+            if entitlement.supported
+            else 0
+        )
+        entitlement.slots_left = (
+            None
+            if entitlement.is_unlimited
+            else max(0, entitlement.installations_allowed - len(entitlement.active_installations))
+        )
+        form = (forms or {}).get(entitlement.pk)
+        entitlement.installation_form = form if isinstance(form, InstallationForm) else InstallationForm()
+        entitlement.claim_form = form if isinstance(form, ClaimThemeForm) else ClaimThemeForm(themes=themes)
+    return TemplateResponse(
+        request,
+        "wagtail_support/support/products.html",
+        page.get_context(request) | {"page": page, "entitlements": entitlements, "support_tab": "products"},
+        status=400 if forms else 200,
+    )
+
+
+def _own_entitlement(request, entitlement_id):
+    try:
+        return Entitlement.objects.select_related("product").get(Q(pk=entitlement_id), customer=request.user)
+    except Entitlement.DoesNotExist as error:
+        raise Http404 from error
+
+
+def add_installation(request, page, entitlement_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    entitlement = _own_entitlement(request, entitlement_id)
+    form = InstallationForm(request.POST)
+    if form.is_valid():
+        try:
+            installation = installations.register_installation(entitlement, form.cleaned_data["site"])
+        except installations.InstallationError as error:
+            form.add_error("site", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(site)s is registered for %(product)s.")
+                % {"site": installation.domain, "product": entitlement.product.name},
+            )
+            return redirect(page.url + page.reverse_subpage("products_route"))
+    return products(request, page, forms={entitlement.pk: form})
+
+
+def claim_theme(request, page, entitlement_id):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    entitlement = _own_entitlement(request, entitlement_id)
+    form = ClaimThemeForm(request.POST, themes=free_themes())
+    if form.is_valid():
+        try:
+            claim = installations.claim_bundled_theme(entitlement, form.cleaned_data["theme"])
+        except installations.InstallationError as error:
+            form.add_error("theme", str(error))
+        else:
+            messages.success(
+                request, _("%(theme)s is yours, with its own support.") % {"theme": claim.product.name}
+            )
+            return redirect(page.url + page.reverse_subpage("products_route"))
+    return products(request, page, forms={entitlement.pk: form})

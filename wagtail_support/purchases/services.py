@@ -1,0 +1,125 @@
+"""Purchases become accounts and entitlements: the one place where that happens.
+
+Adapters (Stripe, partners, django-oscar, CSV) send ``purchase_completed`` / ``purchase_revoked``
+with a ``PurchaseData``; the receivers call these functions, and so do the admin and the tests.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from wagtail_support.purchases import accounts
+from wagtail_support.purchases.models import Entitlement, ProductReference, Purchase, PurchaseStatus
+
+
+def record_purchase(data):
+    """Record a paid order once, however often and however concurrently the shop reports it.
+
+    Creates (or finds) the buyer's account, one entitlement per known product line, keeps
+    unknown product references on the purchase for staff, and queues one e-mail: a welcome with
+    a set-password link for a new buyer, "purchase added" for an existing one. A refunded or
+    cancelled ``data.status`` revokes instead. Returns the ``Purchase``.
+    """
+    if data.status != PurchaseStatus.PAID:
+        return revoke_purchase(data)
+    with transaction.atomic():
+        purchase, created = Purchase.objects.get_or_create(
+            source=data.source,
+            external_id=data.external_id,
+            defaults={
+                "email": data.email,
+                "name": data.name,
+                "purchased_at": data.purchased_at,
+                "raw_payload": data.raw or data.as_json(),
+            },
+        )
+        if not created:
+            return purchase
+        customer, new_account = accounts.customer_for(data.email, data.name)
+        purchase.customer = customer
+        purchase.unknown_references = _grant_entitlements(purchase, data.lines)
+        purchase.save(update_fields=["customer", "unknown_references"])
+        accounts.announce_purchase(purchase, new_account)
+    return purchase
+
+
+def revoke_purchase(data):
+    """Refund or cancel an order: its entitlements (and themes claimed with them) stop giving support.
+
+    Tickets stay readable. A revocation that arrives before the order itself is kept, so the
+    late "paid" delivery finds a revoked purchase and grants nothing.
+    """
+    status = data.status if data.status != PurchaseStatus.PAID else PurchaseStatus.REFUNDED
+    with transaction.atomic():
+        purchase, created = Purchase.objects.select_for_update().get_or_create(
+            source=data.source,
+            external_id=data.external_id,
+            defaults={
+                "email": data.email,
+                "name": data.name,
+                "purchased_at": data.purchased_at,
+                "status": status,
+                "revoked_at": timezone.now(),
+                "raw_payload": data.raw or data.as_json(),
+            },
+        )
+        if not created and purchase.is_paid:
+            _revoke(purchase, status)
+    return purchase
+
+
+def revoke(purchase, status=PurchaseStatus.REFUNDED):
+    """Revoke a recorded purchase (the admin's action)."""
+    with transaction.atomic():
+        purchase = Purchase.objects.select_for_update().get(pk=purchase.pk)
+        if purchase.is_paid:
+            _revoke(purchase, status)
+    return purchase
+
+
+def _revoke(purchase, status):
+    now = timezone.now()
+    purchase.status = status
+    purchase.revoked_at = now
+    purchase.save(update_fields=["status", "revoked_at"])
+    granted = Entitlement.objects.filter(purchase=purchase)
+    Entitlement.objects.filter(pk__in=granted.values("pk")).update(active=False, revoked_at=now)
+    Entitlement.objects.filter(granted_by__in=granted.values("pk"), active=True).update(
+        active=False, revoked_at=now
+    )
+
+
+def _grant_entitlements(purchase, lines):
+    """Create the entitlements of ``lines``; return the lines whose product reference is unknown."""
+    references = {line.product_ref for line in lines}
+    products = {
+        ref.reference: ref.product
+        for ref in ProductReference.objects.filter(reference__in=references).select_related("product")
+    }
+    entitlements, unknown = [], []
+    for line in lines:
+        product = products.get(line.product_ref)
+        if product is None:
+            unknown.append({"product_ref": line.product_ref, "title": line.title, "quantity": line.quantity})
+            continue
+        entitlements.append(
+            Entitlement(
+                purchase=purchase,
+                customer=purchase.customer,
+                product=product,
+                quantity=line.quantity,
+                support_until=line.support_until or support_end(product, purchase.purchased_at),
+                installations_allowed=product.installations_per_unit * line.quantity,
+                bundled_claims_allowed=product.bundled_theme_claims * line.quantity,
+            )
+        )
+    Entitlement.objects.bulk_create(entitlements)
+    return unknown
+
+
+def support_end(product, purchased_at):
+    """The last day of support for ``product`` bought at ``purchased_at``; None without support."""
+    if not product.support_period_days:
+        return None
+    return timezone.localdate(purchased_at) + timedelta(days=product.support_period_days)

@@ -1,0 +1,74 @@
+"""The support section: a page type the editor places in the tree (the example site: /support/).
+
+``SupportPageMixin`` holds the fields and routes; ``SupportPage`` adds Wagtail's ``Page``. A project
+that swaps Wagtail's base page model builds its own: ``class MySupportPage(SupportPageMixin, MyBasePage)``.
+Every route needs a signed-in customer; anonymous visitors are sent to log in and come back.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from wagtail_support.purchases import my_products
+
+
+class SupportPageMixin(RoutablePageMixin, models.Model):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
+
+    content_panels = [FieldPanel("intro")]
+    search_fields = [index.SearchField("intro")]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("support_tab", "tickets")
+        return context
+
+    def serve_preview(self, request, mode_name):
+        return self.render(request, context_overrides={"preview": True})
+
+    @path("")
+    def index_route(self, request):
+        return self.render(request, template="wagtail_support/support/index.html")
+
+    @path("products/")
+    def products_route(self, request):
+        return my_products.products(request, self)
+
+    @path("products/<int:entitlement_id>/installations/")
+    def add_installation_route(self, request, entitlement_id):
+        return my_products.add_installation(request, self, entitlement_id)
+
+    @path("products/<int:entitlement_id>/claim/")
+    def claim_theme_route(self, request, entitlement_id):
+        return my_products.claim_theme(request, self, entitlement_id)
+
+
+class SupportPage(SupportPageMixin, Page):  # noqa: DJ008 - Page.__str__ is the title
+    content_panels = Page.content_panels + SupportPageMixin.content_panels
+    search_fields = Page.search_fields + SupportPageMixin.search_fields
+    template = "wagtail_support/support/index.html"
+
+    class Meta:
+        verbose_name = _("support section")
+        verbose_name_plural = _("support sections")
+
+
+def support_page_url():
+    """URL of the first live support page, or None when the site has none yet."""
+    page = SupportPage.objects.live().order_by("path").first()
+    return page.url if page else None
