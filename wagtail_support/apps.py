@@ -9,4 +9,5 @@ class WagtailSupportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail_support import checks  # noqa: F401 - registers the system checks
         from wagtail_support.purchases import accounts, receivers  # noqa: F401 - connects receivers, e-mail context

@@ -46,8 +46,33 @@ DEFAULTS = {
     "WEBHOOK_TOLERANCE": 300,
     # Largest webhook body accepted, in bytes.
     "WEBHOOK_MAX_BODY_BYTES": 262144,
+    # django-oscar order statuses that revoke a purchase's support (a status containing "refund"
+    # records the purchase as refunded, any other as cancelled).
+    "OSCAR_REVOKED_STATUSES": ["Cancelled", "Refunded"],
     # Rate limit of the "didn't get the e-mail?" page, per address and per client IP.
     "RESEND_SETUP_RATE": "5/h",
+    # Ticket references: PREFIX-NUMBER, where NUMBER = database id + offset ("SUP-1042"). Set once.
+    "TICKET_REFERENCE_PREFIX": "SUP",
+    "TICKET_NUMBER_OFFSET": 1000,
+    # New tickets and replies a customer may post, per user (django-ratelimit rates).
+    "TICKET_CREATE_RATE": "10/h",
+    "TICKET_REPLY_RATE": "60/h",
+    # Days after closing during which the customer may reopen a ticket; later they open a new one.
+    "REOPEN_DAYS": 14,
+    # Attachments: STORAGES alias of the private storage, size and count limits, allowed types.
+    "ATTACHMENT_STORAGE": "wagtail_support_attachments",
+    "ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,
+    "ATTACHMENTS_PER_MESSAGE": 5,
+    "ATTACHMENT_TYPES": [
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+    ],
+    # Longest ticket description or reply, in characters.
+    "MESSAGE_MAX_LENGTH": 20000,
 }
 
 

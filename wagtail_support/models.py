@@ -15,9 +15,15 @@ from wagtail_support.purchases.models import (
     WebhookDelivery,
 )
 from wagtail_support.sitesettings import SupportSettings
+from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
 
 __all__ = [
+    "TicketStatus",
+    "TicketPriority",
+    "Ticket",
+    "Message",
+    "Attachment",
     "CoveragePolicy",
     "CoveragePolicyMixin",
     "CoveragePolicyPage",

@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -45,6 +45,12 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def index_route(self, request):
         return self.render(request, template="wagtail_support/support/index.html")
 
+    @re_path(r"^(?P<reference>[A-Za-z]+-[0-9]+)/$")
+    def ticket_route(self, request, reference):
+        from django.http import Http404
+
+        raise Http404  # the ticket pages arrive with the customer support section
+
     @path("products/")
     def products_route(self, request):
         return my_products.products(request, self)
@@ -68,7 +74,19 @@ class SupportPage(SupportPageMixin, Page):  # noqa: DJ008 - Page.__str__ is the 
         verbose_name_plural = _("support sections")
 
 
+def support_page():
+    """The first live support page (most sites have one), or None when the site has none yet."""
+    for model in SUPPORT_PAGE_MODELS:
+        if page := model.objects.live().order_by("path").first():
+            return page
+    return None
+
+
 def support_page_url():
-    """URL of the first live support page, or None when the site has none yet."""
-    page = SupportPage.objects.live().order_by("path").first()
+    """URL of the support section, or None when the site has none yet."""
+    page = support_page()
     return page.url if page else None
+
+
+#: Page models that serve the support section; a site with its own page built from the mixin adds it here.
+SUPPORT_PAGE_MODELS = [SupportPage]

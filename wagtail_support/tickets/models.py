@@ -1,0 +1,204 @@
+"""Tickets, their messages and attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from wagtail_support.conf import support_settings
+from wagtail_support.tickets.storage import attachment_storage, attachment_upload_to
+
+
+class TicketStatus(models.TextChoices):
+    NEW = "new", _("New")
+    AWAITING_STAFF = "awaiting_staff", _("Awaiting the team")
+    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting the customer")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.AWAITING_STAFF, TicketStatus.AWAITING_CUSTOMER)
+
+
+class TicketPriority(models.IntegerChoices):
+    LOW = 10, _("Low")
+    NORMAL = 20, _("Normal")
+    HIGH = 30, _("High")
+    URGENT = 40, _("Urgent")
+
+
+class Ticket(index.Indexed, models.Model):
+    """A customer's question about one entitled product, and the conversation that answers it."""
+
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="support_tickets",
+    )
+    entitlement = models.ForeignKey(
+        "wagtail_support.Entitlement",
+        verbose_name=_("purchase"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    product = models.ForeignKey(
+        "wagtail_support.SupportedProduct",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    installation = models.ForeignKey(
+        "wagtail_support.Installation",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=TicketPriority.choices, default=TicketPriority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_support_tickets",
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    last_customer_message_at = models.DateTimeField(_("last customer message"), null=True, blank=True)
+    last_staff_message_at = models.DateTimeField(_("last team message"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    unread_by_customer = models.BooleanField(_("unread by the customer"), default=False)
+    unread_by_staff = models.BooleanField(_("unread by the team"), default=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    satisfaction_comment = models.TextField(_("satisfaction comment"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.RelatedFields("customer", [index.SearchField("email")]),
+        index.FilterField("status"),
+        index.FilterField("customer_id"),
+        index.FilterField("assignee_id"),
+        index.FilterField("product_id"),
+        index.FilterField("priority"),
+        index.FilterField("last_activity_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-last_activity_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-last_activity_at"], name="wsupport_ticket_queue"),
+            models.Index(fields=["customer", "-last_activity_at"], name="wsupport_ticket_customer"),
+            models.Index(fields=["assignee", "status"], name="wsupport_ticket_assignee"),
+            models.Index(fields=["status", "first_response_due_at"], name="wsupport_ticket_due"),
+        ]
+        permissions = [
+            ("reply_ticket", _("Can reply to tickets and write internal notes")),
+            ("assign_ticket", _("Can assign tickets")),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self):
+        return reference_for(self.pk)
+
+    @property
+    def is_closed(self):
+        return self.status == TicketStatus.CLOSED
+
+
+def reference_for(pk):
+    return f"{support_settings.TICKET_REFERENCE_PREFIX}-{pk + support_settings.TICKET_NUMBER_OFFSET}"
+
+
+def pk_from_reference(reference):
+    """The database id of a reference like "SUP-1042", or None when it is not one of ours."""
+    prefix, _, number = (reference or "").upper().rpartition("-")
+    if prefix != support_settings.TICKET_REFERENCE_PREFIX.upper() or not number.isdigit():
+        return None
+    pk = int(number) - support_settings.TICKET_NUMBER_OFFSET
+    return pk if pk > 0 else None
+
+
+class Message(index.Indexed, models.Model):
+    """One message of a ticket: a customer's or an agent's public reply, or an internal staff note."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="support_messages",
+    )
+    body = models.TextField(_("message"), help_text=_("Markdown."))
+    body_html = models.TextField(_("message as HTML"), editable=False)
+    from_staff = models.BooleanField(_("from the team"), default=False)
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    search_fields = [
+        index.SearchField("body"),
+        index.FilterField("ticket_id"),
+        index.FilterField("is_internal"),
+    ]
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="wsupport_message_ticket")]
+
+    def __str__(self):
+        return f"{self.ticket.reference} #{self.pk}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message: kept in private storage, served only to the ticket's participants."""
+
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to=attachment_upload_to, max_length=255
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")

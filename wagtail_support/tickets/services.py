@@ -1,0 +1,196 @@
+"""Everything that happens to a ticket: open, reply, note, close, reopen, rate, assign, read.
+
+Used by the customer's support pages and by the staff workspace alike. Each function runs in
+one transaction and queues its e-mails through the notification outbox.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail_support.conf import support_settings
+from wagtail_support.tickets import notifications
+from wagtail_support.tickets.attachments import validate_uploads
+from wagtail_support.tickets.markdown import render_markdown
+from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketStatus
+
+
+class TicketError(ValidationError):
+    """A request the rules refuse; the message is meant for the person who made it."""
+
+
+def open_ticket(customer, entitlement, title, body, files=(), installation=None):
+    """Open a ticket for one of ``customer``'s products with active support; the team is told at once."""
+    if entitlement.customer_id != customer.pk:
+        raise TicketError(_("Choose one of your own products."))
+    if not entitlement.has_support():
+        raise TicketError(
+            _("Support for %(product)s has ended or was cancelled, so a ticket cannot be opened for it.")
+            % {"product": entitlement.product.name}
+        )
+    if installation is not None and installation.entitlement_id != entitlement.pk:
+        raise TicketError(_("Choose one of the sites registered for this product."))
+    checked = validate_uploads(list(files))
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = Ticket.objects.create(
+            customer=customer,
+            entitlement=entitlement,
+            product=entitlement.product,
+            installation=installation,
+            title=title.strip(),
+            first_response_due_at=first_response_due(entitlement.product, now),
+            last_customer_message_at=now,
+            unread_by_staff=True,
+        )
+        message = _add_message(ticket, customer, body, checked, from_staff=False)
+        notifications.ticket_opened(ticket, message)
+    return ticket
+
+
+def first_response_due(product, opened_at):
+    """When the team should have answered a ticket opened at ``opened_at`` (support settings)."""
+    from wagtail.models import Site
+
+    from wagtail_support.sitesettings import SupportSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    hours = SupportSettings.for_site(site).first_response_hours if site else 24
+    return opened_at + timedelta(hours=hours) if hours else None
+
+
+def reply(ticket, author, body, files=(), internal=False):
+    """Add a message. The customer's reply goes to the team; an agent's public reply to the customer;
+    an internal note stays with the team and changes no status."""
+    from_staff = author.pk != ticket.customer_id
+    if internal and not from_staff:
+        raise PermissionDenied
+    if ticket.is_closed and not internal:
+        raise TicketError(_("This ticket is closed. Reopen it to reply."))
+    checked = validate_uploads(list(files))
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        message = _add_message(ticket, author, body, checked, from_staff=from_staff, internal=internal)
+        now = message.created_at
+        fields = ["last_activity_at"]
+        ticket.last_activity_at = now
+        if internal:
+            pass
+        elif from_staff:
+            ticket.status = TicketStatus.AWAITING_CUSTOMER
+            ticket.last_staff_message_at = now
+            ticket.unread_by_customer = True
+            fields += ["status", "last_staff_message_at", "unread_by_customer"]
+            if ticket.first_response_at is None:
+                ticket.first_response_at = now
+                fields.append("first_response_at")
+        else:
+            ticket.status = TicketStatus.AWAITING_STAFF
+            ticket.last_customer_message_at = now
+            ticket.unread_by_staff = True
+            fields += ["status", "last_customer_message_at", "unread_by_staff"]
+        ticket.save(update_fields=fields)
+        if not internal:
+            notifications.message_posted(ticket, message)
+    return message
+
+
+def _add_message(ticket, author, body, checked_files, from_staff, internal=False):
+    body = (body or "").strip()
+    if not body:
+        raise TicketError(_("Write a message."))
+    if len(body) > support_settings.MESSAGE_MAX_LENGTH:
+        raise TicketError(
+            _("Messages may be at most %(count)d characters long.")
+            % {"count": support_settings.MESSAGE_MAX_LENGTH}
+        )
+    message = Message.objects.create(
+        ticket=ticket,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        from_staff=from_staff,
+        is_internal=internal,
+    )
+    for upload, name, content_type in checked_files:
+        attachment = Attachment(message=message, name=name, content_type=content_type, size=upload.size)
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+    return message
+
+
+def close(ticket, by):
+    """Close the ticket (the customer or an agent); the customer can reopen it for REOPEN_DAYS days."""
+    with transaction.atomic():
+        updated = (
+            Ticket.objects.filter(pk=ticket.pk)
+            .exclude(status=TicketStatus.CLOSED)
+            .update(status=TicketStatus.CLOSED, closed_at=timezone.now(), last_activity_at=timezone.now())
+        )
+        if updated:
+            ticket.refresh_from_db()
+            notifications.status_changed(ticket, by)
+    return ticket
+
+
+def can_reopen(ticket, now=None):
+    if not ticket.is_closed or ticket.closed_at is None or ticket.merged_into_id:
+        return False
+    now = now or timezone.now()
+    return now - ticket.closed_at <= timedelta(days=support_settings.REOPEN_DAYS)
+
+
+def reopen(ticket, by):
+    """Reopen a closed ticket: the customer within REOPEN_DAYS of closing, an agent at any time."""
+    is_customer = by.pk == ticket.customer_id
+    if is_customer and not can_reopen(ticket):
+        raise TicketError(
+            _("This ticket was closed more than %(days)d days ago. Please open a new ticket.")
+            % {"days": support_settings.REOPEN_DAYS}
+        )
+    with transaction.atomic():
+        status = TicketStatus.AWAITING_STAFF if is_customer else TicketStatus.AWAITING_CUSTOMER
+        updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CLOSED).update(
+            status=status, closed_at=None, last_activity_at=timezone.now(), unread_by_staff=is_customer
+        )
+        if updated:
+            ticket.refresh_from_db()
+            notifications.status_changed(ticket, by)
+    return ticket
+
+
+def rate(ticket, customer, score, comment=""):
+    """The customer's satisfaction with a closed ticket, 1 to 5; may be changed later."""
+    if customer.pk != ticket.customer_id:
+        raise PermissionDenied
+    if not ticket.is_closed:
+        raise TicketError(_("You can rate a ticket once it is closed."))
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise TicketError(_("Choose a rating from 1 to 5."))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        satisfaction=score, satisfaction_comment=(comment or "").strip()[:2000]
+    )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def assign(ticket, assignee, by):
+    """Give the ticket to ``assignee`` (or nobody); the new assignee is told."""
+    with transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(assignee=assignee)
+        ticket.refresh_from_db()
+        if assignee is not None and assignee != by:
+            notifications.assigned(ticket, by)
+    return ticket
+
+
+def mark_read(ticket, by):
+    """Clear the unread flag of the side that opened the ticket (customer or team)."""
+    field = "unread_by_customer" if by.pk == ticket.customer_id else "unread_by_staff"
+    if getattr(ticket, field):
+        Ticket.objects.filter(pk=ticket.pk).update(**{field: False})
+        setattr(ticket, field, False)
+    return ticket

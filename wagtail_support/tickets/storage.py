@@ -1,0 +1,31 @@
+"""Private storage for attachments, through Django's storage API (local disk, S3, ...).
+
+Configure ``STORAGES["wagtail_support_attachments"]`` (the alias is ``WAGTAIL_SUPPORT["ATTACHMENT_STORAGE"]``)
+with a storage that the web server does NOT serve. Without it, files go to a "support-private"
+folder beside MEDIA_ROOT, never inside it, and a system check says so.
+"""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+
+from wagtail_support.conf import support_settings
+
+
+def attachment_storage():
+    alias = support_settings.ATTACHMENT_STORAGE
+    if alias in settings.STORAGES:
+        return storages[alias]
+    return FileSystemStorage(location=fallback_location(), base_url=None)
+
+
+def fallback_location():
+    return Path(settings.MEDIA_ROOT).resolve().parent / "support-private"
+
+
+def attachment_upload_to(instance, filename):
+    # A random name: the customer's file name is kept in the database only, never in a path.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"support/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
