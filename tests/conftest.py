@@ -49,6 +49,20 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def default_site(db):
+    """The default Wagtail site; transactional tests flush the one Wagtail's migrations create."""
+    from wagtail.models import Locale, Page, Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
+        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    return site
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     import redis

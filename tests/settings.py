@@ -31,6 +31,10 @@ WAGTAIL_SUPPORT = {
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "wagtail_support_attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(BASE_DIR / "var" / f"test-private-{RUN_ID}")},
+    },
 }
 
 # Static files come from the finders in tests; WhiteNoise would only warn about a missing STATIC_ROOT.
