@@ -1,7 +1,7 @@
 """Public signals of wagtail-support.
 
 Shop adapters send these; the app's receivers turn them into accounts and entitlements.
-The payload contract is documented in docs/purchases.md.
+The payload contract is documented in docs/shop-integration.md.
 """
 
 from django.dispatch import Signal
