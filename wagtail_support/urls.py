@@ -9,6 +9,7 @@ section itself is a Wagtail page the editor places in the page tree.
 from django.urls import path
 
 from wagtail_support.purchases import views
+from wagtail_support.purchases.adapters import views as webhook_views
 
 app_name = "wagtail_support"
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("account/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("account/resend/", views.ResendSetupView.as_view(), name="resend_setup"),
     path("account/resend/sent/", views.resend_setup_done, name="resend_setup_done"),
+    path("webhooks/stripe/", webhook_views.stripe_webhook, name="stripe_webhook"),
+    path("webhooks/partners/<slug:slug>/", webhook_views.partner_webhook, name="partner_webhook"),
 ]

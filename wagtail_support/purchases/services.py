@@ -92,11 +92,27 @@ def _revoke(purchase, status):
 
 def _grant_entitlements(purchase, lines):
     """Create the entitlements of ``lines``; return the lines whose product reference is unknown."""
-    references = {line.product_ref for line in lines}
-    products = {
+    entitlements, unknown = build_entitlements(
+        purchase, lines, products_by_reference({line.product_ref for line in lines})
+    )
+    Entitlement.objects.bulk_create(entitlements)
+    return unknown
+
+
+def products_by_reference(references):
+    """``{reference: SupportedProduct}`` for the known ones among ``references``."""
+    return {
         ref.reference: ref.product
         for ref in ProductReference.objects.filter(reference__in=references).select_related("product")
     }
+
+
+def build_entitlements(purchase, lines, products):
+    """The unsaved entitlements ``lines`` grant on ``purchase``, and the unknown lines (for staff).
+
+    ``products`` maps references to products (``products_by_reference``). The one place where the
+    support period, installations and bundled claims of a purchase line are worked out.
+    """
     entitlements, unknown = [], []
     for line in lines:
         product = products.get(line.product_ref)
@@ -114,8 +130,7 @@ def _grant_entitlements(purchase, lines):
                 bundled_claims_allowed=product.bundled_theme_claims * line.quantity,
             )
         )
-    Entitlement.objects.bulk_create(entitlements)
-    return unknown
+    return entitlements, unknown
 
 
 def support_end(product, purchased_at):

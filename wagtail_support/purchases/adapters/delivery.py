@@ -1,0 +1,92 @@
+"""What every webhook endpoint does around its own parsing: read the body safely, record in one transaction.
+
+The order is fixed: method, content type and size first, then the signature over the raw bytes, then
+JSON, then the shop's own payload; only a delivery that passed all of them opens a transaction, in which
+the replay fingerprint is stored and the purchase signal is sent. A refused delivery writes nothing.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from wagtail_support.conf import support_settings
+from wagtail_support.purchases.adapters.signing import (
+    BadRequest,
+    WebhookError,
+    remember,
+)
+from wagtail_support.purchases.models import Purchase
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The answer to an accepted delivery."""
+
+    purchase: Purchase
+    created: bool
+
+    def as_json(self):
+        return {"purchase": self.purchase.pk, "created": self.created, "status": self.purchase.status}
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A valid delivery with nothing to record (an event we do not handle); Stripe wants a 2xx for it."""
+
+    reason: str
+
+    def as_json(self):
+        return {"ignored": True, "reason": self.reason}
+
+
+def read_body(request):
+    """The raw body of a JSON POST, refused before it is read when it is too large or not JSON."""
+    if request.method != "POST":
+        raise WebhookError("Webhooks must be sent with POST.", status=405)
+    if request.content_type != "application/json":
+        shown = request.content_type or "none"
+        raise WebhookError(
+            f"The body must be JSON, sent with Content-Type: application/json (got {shown}).", status=415
+        )
+    limit = support_settings.WEBHOOK_MAX_BODY_BYTES
+    too_large = WebhookError(f"The body is larger than {limit} bytes.", status=413)
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError as error:
+        raise BadRequest("The Content-Length header is not a number.") from error
+    if declared > limit:
+        raise too_large
+    body = request.read(limit + 1)  # never trust the header alone: read one byte past the limit
+    if len(body) > limit:
+        raise too_large
+    return body
+
+
+def parse_json(body):
+    """The JSON object in ``body``; call only after the signature has been verified."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise BadRequest("The body is not UTF-8 text.") from error
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"The body is not valid JSON: {error.msg} at line {error.lineno}.") from error
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.")
+    return data
+
+
+def record(signal, sender, purchase, *, source, signature):
+    """Send ``signal`` for ``purchase`` in one transaction with the replay fingerprint of ``signature``."""
+    with transaction.atomic():
+        remember(source, signature)
+        key = {"source": purchase.source, "external_id": purchase.external_id}
+        existed = Purchase.objects.filter(**key).exists()
+        responses = signal.send(sender=sender, purchase=purchase)
+        recorded = next((r for _, r in responses if isinstance(r, Purchase)), None)
+        recorded = recorded or Purchase.objects.filter(**key).first()
+        if recorded is None:
+            raise WebhookError(
+                "No receiver recorded this purchase; is wagtail_support in INSTALLED_APPS?", status=500
+            )
+    return Recorded(recorded, created=not existed)
