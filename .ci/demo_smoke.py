@@ -35,7 +35,7 @@ def main():
         )
     try:
         password = wait_for_login(log_path, server)
-        for path in ("/", "/how-to-get-support/"):
+        for path in ("/", "/how-to-get-support/", "/support-policy/", "/shop/", "/support/"):
             status = urllib.request.urlopen(BASE + path, timeout=10).status
             print(f"GET {path} -> {status}")
             assert status == 200, path

@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "example_site.home",
+    "example_site.shop",
     "wagtail_support",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",

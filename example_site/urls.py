@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("support-center/", include("wagtail_support.urls")),
+    path("shop/", include("example_site.shop.urls")),
 ]
 
 if settings.DEBUG:

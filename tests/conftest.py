@@ -19,9 +19,23 @@ DEAD_BROKER_URL = "redis://127.0.0.1:1/0"
 pytest_plugins = ["tests.browser"]
 
 
+def _database_order(item):
+    """Rolled-back tests first, then transactional tests that restore the migrations' data
+    (serialized_rollback), then the other transactional tests. A plain transactional test's flush
+    re-creates content types under new ids, which a later serialized restore would collide with."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return 0
+    if not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return 0
+    return 1 if marker.kwargs.get("serialized_rollback") else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests (real concurrency) are deselected, not skipped, on SQLite runs;
-    CI runs the suite on PostgreSQL too, where they run."""
+    """Order database tests (see ``_database_order``). PostgreSQL-only tests (real concurrency) are
+    deselected, not skipped, on SQLite runs; CI runs the suite on PostgreSQL too, where they run."""
+    items.sort(key=_database_order)
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         return
     selected = [item for item in items if "postgresql" not in item.keywords]
@@ -37,6 +51,22 @@ def need(service, reason):
     if IN_CI:
         pytest.fail(f"{message} (CI=true, so this cannot be skipped)")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def content_types_after_serialized_tests(request):
+    """The serialized_rollback tests run first (see ``_database_order``) and leave the database flushed
+    without Django's post-migrate step; the next plain transactional test gets its content types and
+    permissions back here."""
+    if _database_order(request.node) != 2:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+
+    if not ContentType.objects.exists():
+        ContentType.objects.clear_cache()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
 
 
 @pytest.fixture(autouse=True)

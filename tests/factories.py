@@ -27,7 +27,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(user, create, names, **kwargs):
         """``UserFactory(groups=["Editors"])`` puts the user in existing groups by name."""
         if create and names:
-            user.groups.add(*Group.objects.filter(name__in=names))
+            groups = list(Group.objects.filter(name__in=names))
+            if len(groups) != len(set(names)):  # e.g. a transactional test flushed the migrations' groups
+                raise LookupError(f"No such group(s): {sorted(set(names) - {g.name for g in groups})}")
+            user.groups.add(*groups)
 
 
 class CoveragePolicyFactory(factory.django.DjangoModelFactory):
@@ -79,3 +82,97 @@ class SupportedProductFactory(factory.django.DjangoModelFactory):
                 ProductReference(reference=value) for value in (values or [f"SKU-{product.name}"])
             ]
             product.save()
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _in_a_year():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.localdate() + timedelta(days=365)
+
+
+class PurchaseFactory(factory.django.DjangoModelFactory):
+    """A paid order of ``customer``; ``PurchaseFactory(customer=None)`` for one without an account."""
+
+    class Meta:
+        model = "wagtail_support.Purchase"
+
+    source = "test-shop"
+    external_id = factory.Sequence(lambda n: f"order-{n}")
+    customer = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda p: p.customer.email if p.customer else "buyer@example.com")
+    name = "Ann Buyer"
+    purchased_at = factory.LazyFunction(_now)
+
+
+class EntitlementFactory(factory.django.DjangoModelFactory):
+    """Support for one product, a year from today; the limits come from the product."""
+
+    class Meta:
+        model = "wagtail_support.Entitlement"
+
+    purchase = factory.SubFactory(PurchaseFactory)
+    customer = factory.SelfAttribute("purchase.customer")
+    product = factory.SubFactory(SupportedProductFactory)
+    support_until = factory.LazyFunction(_in_a_year)
+    installations_allowed = factory.LazyAttribute(lambda e: e.product.installations_per_unit)
+    bundled_claims_allowed = factory.LazyAttribute(lambda e: e.product.bundled_theme_claims)
+
+
+class InstallationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wagtail_support.Installation"
+
+    entitlement = factory.SubFactory(EntitlementFactory)
+    domain = factory.Sequence(lambda n: f"site{n}.example.com")
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A ticket of the entitlement's customer (no message; add ``MessageFactory(ticket=...)``)."""
+
+    class Meta:
+        model = "wagtail_support.Ticket"
+
+    entitlement = factory.SubFactory(EntitlementFactory)
+    customer = factory.SelfAttribute("entitlement.customer")
+    product = factory.SelfAttribute("entitlement.product")
+    title = factory.Sequence(lambda n: f"Question {n}")
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A customer's message; ``from_staff=True, author=agent`` for the team's."""
+
+    class Meta:
+        model = "wagtail_support.Message"
+
+    ticket = factory.SubFactory(TicketFactory)
+    author = factory.SelfAttribute("ticket.customer")
+    body = "It does not work."
+    body_html = factory.LazyAttribute(lambda m: f"<p>{m.body}</p>")
+
+
+def publish_support_page(slug="support", **fields):
+    """A live support section under the default site's root (``/support/``)."""
+    from wagtail.models import Site
+
+    from wagtail_support.tickets.pages import SupportPage
+
+    root = Site.objects.get(is_default_site=True).root_page
+    page = root.add_child(instance=SupportPage(title="Support", slug=slug, **fields))
+    page.save_revision().publish()
+    return page
+
+
+class CannedResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "wagtail_support.CannedResponse"
+
+    title = factory.Sequence(lambda n: f"Canned response {n}")
+    body = "Thanks for writing in! Please **clear your cache** and try again."

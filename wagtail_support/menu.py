@@ -10,9 +10,19 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from wagtail_support.coverage.viewsets import CoveragePolicyViewSet
 from wagtail_support.notifications.viewsets import OutboxViewSet
-from wagtail_support.purchases.viewsets import SupportedProductViewSet
+from wagtail_support.purchases.viewsets import PurchaseViewSet, SupportedProductViewSet
+from wagtail_support.staff.reports import ReportViewSet
+from wagtail_support.staff.viewsets import CannedResponseViewSet, TicketViewSet
 
-SUPPORT_VIEWSETS = [CoveragePolicyViewSet, SupportedProductViewSet, OutboxViewSet]
+SUPPORT_VIEWSETS = [
+    TicketViewSet,
+    CannedResponseViewSet,
+    ReportViewSet,
+    CoveragePolicyViewSet,
+    SupportedProductViewSet,
+    PurchaseViewSet,
+    OutboxViewSet,
+]
 
 
 class SupportMenuGroup(SnippetViewSetGroup):

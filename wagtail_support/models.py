@@ -15,10 +15,12 @@ from wagtail_support.purchases.models import (
     WebhookDelivery,
 )
 from wagtail_support.sitesettings import SupportSettings
+from wagtail_support.staff.models import CannedResponse
 from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
 
 __all__ = [
+    "CannedResponse",
     "TicketStatus",
     "TicketPriority",
     "Ticket",

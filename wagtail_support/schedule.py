@@ -8,6 +8,10 @@ In a site's ``celery.py``::
 
 from wagtail_support.conf import support_settings
 
+# Reminders must come well before a target of a few hours runs out; closing stale tickets is not urgent.
+BREACH_CHECK_SECONDS = 15 * 60.0
+AUTO_CLOSE_SECONDS = 60 * 60.0
+
 
 def beat_schedule():
     """Return the app's Celery beat entries, built from ``WAGTAIL_SUPPORT``."""
@@ -15,5 +19,13 @@ def beat_schedule():
         "wagtail-support-sweep-outbox": {
             "task": "wagtail_support.sweep_outbox",
             "schedule": float(support_settings.OUTBOX_SWEEP_INTERVAL),
+        },
+        "wagtail-support-remind-breaching-tickets": {
+            "task": "wagtail_support.remind_breaching_tickets",
+            "schedule": BREACH_CHECK_SECONDS,
+        },
+        "wagtail-support-close-stale-tickets": {
+            "task": "wagtail_support.close_stale_tickets",
+            "schedule": AUTO_CLOSE_SECONDS,
         },
     }

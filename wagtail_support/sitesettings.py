@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
@@ -28,6 +28,9 @@ def validate_email_lines(value):
         )
 
 
+KIND_HELP = _("Leave empty to use the general target.")
+
+
 @register_setting(icon="help")
 class SupportSettings(BaseSiteSetting):
     default_coverage_policy = models.ForeignKey(
@@ -45,12 +48,49 @@ class SupportSettings(BaseSiteSetting):
         validators=[validate_email_lines],
         help_text=_("One address per line; these are told about new tickets."),
     )
-    first_response_hours = models.PositiveIntegerField(_("first response target (hours)"), default=24)
+    first_response_hours = models.PositiveIntegerField(
+        _("first response target (hours)"), default=24, help_text=_("0 means no target.")
+    )
+    first_response_hours_theme = models.PositiveIntegerField(
+        _("first response target for themes (hours)"), null=True, blank=True, help_text=KIND_HELP
+    )
+    first_response_hours_plugin = models.PositiveIntegerField(
+        _("first response target for plugins (hours)"), null=True, blank=True, help_text=KIND_HELP
+    )
+    first_response_hours_hosting = models.PositiveIntegerField(
+        _("first response target for hosting plans (hours)"), null=True, blank=True, help_text=KIND_HELP
+    )
+    first_response_hours_service = models.PositiveIntegerField(
+        _("first response target for services (hours)"), null=True, blank=True, help_text=KIND_HELP
+    )
+    breach_warning_hours = models.PositiveIntegerField(
+        _("warn before a target is missed (hours)"),
+        default=2,
+        help_text=_("Unanswered tickets this close to their due time are sent to the team; 0 is off."),
+    )
+    auto_close_days = models.PositiveIntegerField(
+        _("close tickets awaiting the customer after (days)"),
+        default=7,
+        help_text=_("The customer is told when it happens; 0 never closes tickets automatically."),
+    )
 
     panels = [
         FieldPanel("default_coverage_policy"),
         FieldPanel("team_emails"),
-        FieldPanel("first_response_hours"),
+        MultiFieldPanel(
+            [
+                FieldPanel("first_response_hours"),
+                FieldRowPanel(
+                    [FieldPanel("first_response_hours_theme"), FieldPanel("first_response_hours_plugin")]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("first_response_hours_hosting"), FieldPanel("first_response_hours_service")]
+                ),
+                FieldPanel("breach_warning_hours"),
+            ],
+            heading=_("First-response targets"),
+        ),
+        FieldPanel("auto_close_days"),
     ]
 
     class Meta:
@@ -60,3 +100,8 @@ class SupportSettings(BaseSiteSetting):
     @property
     def team_email_list(self):
         return split_addresses(self.team_emails)
+
+    def first_response_hours_for(self, kind):
+        """The target in hours for a product of ``kind``: its own when set, else the general one."""
+        own = getattr(self, f"first_response_hours_{kind}", None)
+        return self.first_response_hours if own is None else own

@@ -111,3 +111,20 @@ SUPPORT_INTRO = (
     "<p>Open a ticket about any product you bought from us, follow the conversation and see "
     "your products, their support dates and the sites you run them on.</p>"
 )
+
+TEAM_EMAILS = "team@example.com"
+
+# The demo customer ("customer@example.com") owns the Aurora theme and has two tickets.
+CUSTOMER_EMAIL = "customer@example.com"
+CUSTOMER_NAME = "Casey Customer"
+CUSTOMER_SITE = "casey-classifieds.example"
+CUSTOMER_TICKETS = [
+    (
+        "The header logo is blurry on phones",
+        "I uploaded a 200 px logo, but on my phone it looks **blurry**.\n\nWhich size should I use?",
+    ),
+    (
+        "How do I translate the checkout page?",
+        "Some labels on the checkout page are still in English. Where can I change them?",
+    ),
+]

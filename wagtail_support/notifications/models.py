@@ -30,6 +30,9 @@ class Notification(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")

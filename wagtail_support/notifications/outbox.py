@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -48,18 +48,20 @@ def notify(kind, recipient, context=None, dedupe_key=None, language=None):
     JSON-serialisable: it is rendered later, in the worker, with the templates of ``kind``.
     """
     get_template(template_names(kind)["subject"])  # fail in the caller, not in the worker
-    notification, created = Notification.objects.get_or_create(
+    notification = Notification(
+        kind=kind,
+        recipient=recipient,
+        context=context or {},
+        language=language or translation.get_language() or "",
         dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
-        defaults={
-            "kind": kind,
-            "recipient": recipient,
-            "context": context or {},
-            "language": language or translation.get_language() or "",
-            "next_attempt_at": timezone.now(),
-        },
+        next_attempt_at=timezone.now(),
     )
-    if created:
-        transaction.on_commit(partial(dispatch, notification.pk), robust=True)
+    try:
+        with transaction.atomic():
+            notification.save(force_insert=True)
+    except IntegrityError:  # already queued under this dedupe key
+        return Notification.objects.get(dedupe_key=notification.dedupe_key)
+    transaction.on_commit(partial(dispatch, notification.pk), robust=True)
     return notification
 
 

@@ -1,5 +1,14 @@
+"""Forms of the purchases pages: the customer's account and My products pages, and the admin's."""
+
+import uuid
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
+
+from wagtail_support.purchases.models import PurchaseStatus, SupportedProduct
+from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
 
 
 class ResendSetupForm(forms.Form):
@@ -22,6 +31,63 @@ class InstallationForm(forms.Form):
 class ClaimThemeForm(forms.Form):
     theme = forms.ModelChoiceField(queryset=None, label=_("Your free premium theme"), empty_label=None)
 
-    def __init__(self, *args, themes, **kwargs):
+    def __init__(self, *args, themes, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = themes
+        if choices is not None:  # one list for every form on a page: one query, not two per form
+            self.fields["theme"].choices = choices
+
+
+class ManualPurchaseForm(forms.Form):
+    """Staff record a purchase by hand (Support → Purchases → Add); it goes through the normal service."""
+
+    email = forms.EmailField(label=_("E-mail address of the buyer"), max_length=254)
+    name = forms.CharField(label=_("Customer name"), max_length=255, required=False)
+    product = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Product"),
+        help_text=_("Only products with a shop reference can be recorded."),
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)
+    purchased_at = forms.DateTimeField(label=_("Purchased at"), widget=AdminDateTimeInput)
+    support_until = forms.DateField(
+        label=_("Support until"),
+        required=False,
+        widget=AdminDateInput,
+        help_text=_("Leave empty to use the product's support period from the purchase date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = SupportedProduct.objects.filter(references__isnull=False).distinct()
+        self.fields["purchased_at"].initial = timezone.now
+
+    def purchase_data(self):
+        """The form as the normalised payload every shop sends, with a new order id of its own."""
+        product = self.cleaned_data["product"]
+        line = PurchaseLine(
+            product_ref=product.references.first().reference,
+            title=product.name,
+            quantity=self.cleaned_data["quantity"],
+            support_until=self.cleaned_data["support_until"],
+        )
+        return PurchaseData(
+            source="manual",
+            external_id=uuid.uuid4().hex,
+            email=self.cleaned_data["email"],
+            name=self.cleaned_data["name"],
+            purchased_at=self.cleaned_data["purchased_at"],
+            lines=(line,),
+        )
+
+
+class MoveInstallationForm(forms.Form):
+    site = forms.CharField(label=_("New site address"), max_length=2000)
+
+
+class RevokePurchaseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[(s.value, s.label) for s in (PurchaseStatus.REFUNDED, PurchaseStatus.CANCELLED)],
+        initial=PurchaseStatus.REFUNDED,
+    )

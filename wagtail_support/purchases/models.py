@@ -168,6 +168,9 @@ class Purchase(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("purchase")
         verbose_name_plural = _("purchases")
@@ -220,6 +223,9 @@ class Entitlement(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
@@ -249,6 +255,9 @@ class Installation(models.Model):
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("installation")
         verbose_name_plural = _("installations")
@@ -275,6 +284,9 @@ class CustomerAccount(models.Model):
     setup_completed_at = models.DateTimeField(_("set up at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("customer account")
         verbose_name_plural = _("customer accounts")
@@ -289,6 +301,9 @@ class WebhookDelivery(models.Model):
     source = models.CharField(_("source"), max_length=50)
     fingerprint = models.CharField(_("signature fingerprint"), max_length=64, unique=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -39,6 +39,7 @@ def free_themes():
 def products(request, page, forms=None):
     entitlements = list(customer_entitlements(request.user))
     themes = free_themes()
+    theme_choices = [(theme.pk, theme.name) for theme in themes]
     for entitlement in entitlements:
         entitlement.supported = entitlement.has_support()
         entitlement.claims_open = (
@@ -53,7 +54,9 @@ def products(request, page, forms=None):
         )
         form = (forms or {}).get(entitlement.pk)
         entitlement.installation_form = form if isinstance(form, InstallationForm) else InstallationForm()
-        entitlement.claim_form = form if isinstance(form, ClaimThemeForm) else ClaimThemeForm(themes=themes)
+        entitlement.claim_form = (
+            form if isinstance(form, ClaimThemeForm) else ClaimThemeForm(themes=themes, choices=theme_choices)
+        )
     return TemplateResponse(
         request,
         "wagtail_support/support/products.html",

@@ -6,7 +6,7 @@ with a ``PurchaseData``; the receivers call these functions, and so do the admin
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wagtail_support.purchases import accounts
@@ -23,23 +23,28 @@ def record_purchase(data):
     """
     if data.status != PurchaseStatus.PAID:
         return revoke_purchase(data)
+    order = {"source": data.source, "external_id": data.external_id}
     with transaction.atomic():
-        purchase, created = Purchase.objects.get_or_create(
-            source=data.source,
-            external_id=data.external_id,
-            defaults={
-                "email": data.email,
-                "name": data.name,
-                "purchased_at": data.purchased_at,
-                "raw_payload": data.raw or data.as_json(),
-            },
-        )
-        if not created:
-            return purchase
+        if existing := Purchase.objects.filter(**order).first():
+            return existing  # a repeated delivery: nothing to do
         customer, new_account = accounts.customer_for(data.email, data.name)
-        purchase.customer = customer
-        purchase.unknown_references = _grant_entitlements(purchase, data.lines)
-        purchase.save(update_fields=["customer", "unknown_references"])
+        purchase = Purchase(
+            **order,
+            email=data.email,
+            name=data.name,
+            customer=customer,
+            purchased_at=data.purchased_at,
+            raw_payload=data.raw or data.as_json(),
+        )
+        entitlements, purchase.unknown_references = build_entitlements(
+            purchase, data.lines, products_by_reference({line.product_ref for line in data.lines})
+        )
+        try:
+            with transaction.atomic():
+                purchase.save(force_insert=True)
+        except IntegrityError:  # the same order, delivered concurrently, was recorded first
+            return Purchase.objects.get(**order)
+        Entitlement.objects.bulk_create(entitlements)
         accounts.announce_purchase(purchase, new_account)
     return purchase
 
@@ -88,15 +93,6 @@ def _revoke(purchase, status):
     Entitlement.objects.filter(granted_by__in=granted.values("pk"), active=True).update(
         active=False, revoked_at=now
     )
-
-
-def _grant_entitlements(purchase, lines):
-    """Create the entitlements of ``lines``; return the lines whose product reference is unknown."""
-    entitlements, unknown = build_entitlements(
-        purchase, lines, products_by_reference({line.product_ref for line in lines})
-    )
-    Entitlement.objects.bulk_create(entitlements)
-    return unknown
 
 
 def products_by_reference(references):

@@ -3,6 +3,7 @@
 Built on Django's own auth views; thin: the rules live in ``purchases.accounts``.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
@@ -24,7 +25,7 @@ def after_setup_url():
         return resolve_url(support_settings.AFTER_SETUP_URL)
     from wagtail_support.tickets.pages import support_page_url
 
-    return support_page_url() or resolve_url("LOGIN_REDIRECT_URL")
+    return support_page_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):

@@ -102,11 +102,15 @@ class Ticket(index.Indexed, models.Model):
         index.FilterField("last_activity_at"),
     ]
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-last_activity_at", "-pk"]
         indexes = [
+            models.Index(fields=["-last_activity_at", "-id"], name="wsupport_ticket_activity"),
             models.Index(fields=["status", "-last_activity_at"], name="wsupport_ticket_queue"),
             models.Index(fields=["customer", "-last_activity_at"], name="wsupport_ticket_customer"),
             models.Index(fields=["assignee", "status"], name="wsupport_ticket_assignee"),
@@ -167,6 +171,9 @@ class Message(index.Indexed, models.Model):
         index.FilterField("is_internal"),
     ]
 
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
@@ -190,6 +197,9 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size in bytes"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    # Operational records, not editorial content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("attachment")

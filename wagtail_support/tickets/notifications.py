@@ -108,3 +108,37 @@ def assigned(ticket, by):
         ),
         dedupe_key=f"assigned:{ticket.pk}:{ticket.assignee_id}:{ticket.last_activity_at.timestamp()}",
     )
+
+
+def auto_closed(ticket, days):
+    """Tell the customer that their ticket was closed after ``days`` days without an answer."""
+    notify(
+        "ticket_auto_closed",
+        ticket.customer.email,
+        _context(ticket, ticket_url=customer_ticket_url(ticket), days=days),
+        dedupe_key=f"auto-closed:{ticket.pk}:{ticket.closed_at.timestamp()}",
+    )
+
+
+def breach_warning(ticket):
+    """Remind the assignee (or the team) once that a ticket is about to miss its first-response target."""
+    context = _context(
+        ticket, ticket_url=staff_ticket_url(ticket), due_at=ticket.first_response_due_at.isoformat()
+    )
+    for address in staff_recipients(ticket):
+        notify("ticket_breach_warning", address, context, dedupe_key=f"breach:{ticket.pk}:{address}")
+
+
+def merged(duplicate, target):
+    """Tell the customer that their ticket continues in another one."""
+    notify(
+        "ticket_merged",
+        duplicate.customer.email,
+        _context(
+            duplicate,
+            ticket_url=customer_ticket_url(target),
+            target_reference=target.reference,
+            target_title=target.title,
+        ),
+        dedupe_key=f"merged:{duplicate.pk}:{target.pk}",
+    )

@@ -15,6 +15,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from wagtail_support.purchases import my_products
+from wagtail_support.tickets import views
+
+REFERENCE = r"(?P<reference>[A-Za-z]+-[0-9]+)"
 
 
 class SupportPageMixin(RoutablePageMixin, models.Model):
@@ -43,13 +46,43 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
 
     @path("")
     def index_route(self, request):
-        return self.render(request, template="wagtail_support/support/index.html")
+        return views.my_tickets(request, self)
 
-    @re_path(r"^(?P<reference>[A-Za-z]+-[0-9]+)/$")
+    @path("new/")
+    def new_route(self, request):
+        return views.new_ticket(request, self)
+
+    @path("preview/")
+    def preview_route(self, request):
+        return views.preview(request, self)
+
+    @path("suggest/")
+    def suggest_route(self, request):
+        return views.suggest(request, self)
+
+    @re_path(rf"^{REFERENCE}/$")
     def ticket_route(self, request, reference):
-        from django.http import Http404
+        return views.ticket_detail(request, self, reference)
 
-        raise Http404  # the ticket pages arrive with the customer support section
+    @re_path(rf"^{REFERENCE}/reply/$")
+    def reply_route(self, request, reference):
+        return views.reply(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/close/$")
+    def close_route(self, request, reference):
+        return views.close(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/reopen/$")
+    def reopen_route(self, request, reference):
+        return views.reopen(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/rate/$")
+    def rate_route(self, request, reference):
+        return views.rate(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/attachments/(?P<pk>[0-9]+)/$")
+    def attachment_route(self, request, reference, pk):
+        return views.attachment(request, self, reference, int(pk))
 
     @path("products/")
     def products_route(self, request):

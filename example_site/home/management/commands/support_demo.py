@@ -17,6 +17,11 @@ from wagtail_support.models import (
     SupportedProduct,
     SupportSettings,
 )
+from wagtail_support.purchases.installations import register_installation
+from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
+from wagtail_support.purchases.services import record_purchase
+from wagtail_support.tickets import services as ticket_services
+from wagtail_support.tickets.models import Ticket
 from wagtail_support.tickets.pages import SupportPage
 
 
@@ -39,9 +44,15 @@ class Command(BaseCommand):
         self.ensure_support_page(home)
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
+        customer_password = admin_password or secrets.token_urlsafe(12)
+        customer = self.ensure_customer(customer_password)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         port = os.environ.get("PORT", "8000")
         self.stdout.write(f"Admin login: http://127.0.0.1:{port}/admin/  user: admin  password: {password}")
+        self.stdout.write(
+            f"Customer login: http://127.0.0.1:{port}/support/  user: {customer.username}  "
+            f"password: {customer_password}"
+        )
 
     def ensure_home(self):
         home = HomePage.objects.first()
@@ -120,6 +131,9 @@ class Command(BaseCommand):
             if settings.default_coverage_policy_id is None:
                 settings.default_coverage_policy = policy
                 settings.save()
+            if not settings.team_emails:
+                settings.team_emails = demo_content.TEAM_EMAILS
+                settings.save()
 
     def ensure_products(self):
         for name, kind, references, days, installations, claims in demo_content.PRODUCTS:
@@ -146,6 +160,27 @@ class Command(BaseCommand):
         )
         home.add_child(instance=page)
         page.save_revision().publish()
+
+    def ensure_customer(self, password):
+        """A customer with a supported theme and two tickets, bought through the normal purchase service."""
+        purchase = record_purchase(
+            PurchaseData(
+                source="demo",
+                external_id="demo-customer-1",
+                email=demo_content.CUSTOMER_EMAIL,
+                name=demo_content.CUSTOMER_NAME,
+                lines=(PurchaseLine(product_ref="AURORA-THEME", title="Aurora theme"),),
+            )
+        )
+        customer = purchase.customer
+        customer.set_password(password)
+        customer.save()
+        entitlement = purchase.entitlements.first()
+        if entitlement is not None and not Ticket.objects.filter(customer=customer).exists():
+            site = register_installation(entitlement, demo_content.CUSTOMER_SITE)
+            for title, body in demo_content.CUSTOMER_TICKETS:
+                ticket_services.open_ticket(customer, entitlement, title, body, installation=site)
+        return customer
 
     def ensure_admin(self, password):
         User = get_user_model()

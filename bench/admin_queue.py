@@ -1,0 +1,327 @@
+"""Server time of the staff workspace at 100,000 tickets and 500,000 messages on PostgreSQL.
+
+Run from the repository root::
+
+    .venv/bin/python bench/admin_queue.py [--tickets 100000] [--messages-per-ticket 5] [--repeat 30]
+
+Setup: the database ``wagtail_support_bench_admin`` on 127.0.0.1:5432 (user postgres, or the host,
+port and credentials of a postgres DATABASE_URL) is dropped, created, migrated, and dropped again at
+the end; no other database is touched. Seeding uses PostgreSQL's COPY (2,000 customers with one
+purchase each, 4 products, tickets spread over the last year in every status, five messages per
+ticket), then ANALYZE. Search uses the GIN full-text indexes of migration 0008 directly; Wagtail's
+search index is not filled (see ``wagtail_support/staff/search.py``).
+
+Each view is requested through Django's test ``Client`` logged in as a member of "Support agents"
+(full middleware stack, template rendering; no web server), ``--repeat`` times after two warm-up
+requests. Printed: median and p95 in ms; targets: queue median < 60 ms, search median < 150 ms.
+Exit status 0 when measured (PASS or MISS), 1 when setup failed.
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATABASE = "wagtail_support_bench_admin"
+QUEUE_TARGET_MS, SEARCH_TARGET_MS = 60.0, 150.0
+UNUSABLE = "!"  # an unusable password hash: customers never log in here
+
+
+def pg_params():
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    parts = urlsplit(url)
+    return {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "user": parts.username or "postgres",
+        "password": parts.password or None,
+    }
+
+
+def maintenance(sql):
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **pg_params()) as conn:
+        conn.execute(sql)
+
+
+def setup_django():
+    p = pg_params()
+    auth = p["user"] + (f":{p['password']}" if p["password"] else "")
+    os.environ["DATABASE_URL"] = f"postgres://{auth}@{p['host']}:{p['port']}/{DATABASE}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+    from django.conf import settings
+
+    settings.ROOT_URLCONF = "example_site.urls"  # the admin, not bench/urls.py's single view
+    django.setup()
+
+
+def copy_rows(cursor, table, columns, rows):
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+    buffer.seek(0)
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        while chunk := buffer.read(1 << 20):
+            copy.write(chunk)
+
+
+def seed(tickets, per_ticket):
+    import random
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.utils import timezone
+
+    from wagtail_support.models import Entitlement, Purchase, SupportedProduct
+
+    rng = random.Random(42)
+    User = get_user_model()
+    agent = User.objects.create_user("agent", "agent@example.com", "x", first_name="Agnes", last_name="Agent")
+    agent.groups.add(Group.objects.get(name="Support agents"))
+    products = [
+        SupportedProduct.objects.create(name=f"Product {i}", kind=k)
+        for i, k in enumerate(["theme", "plugin", "hosting", "service"])
+    ]
+    now = timezone.now()
+    customers = User.objects.bulk_create(
+        User(username=f"customer{i}", email=f"customer{i}@example.com", password=UNUSABLE)
+        for i in range(2000)
+    )
+    purchases = Purchase.objects.bulk_create(
+        Purchase(source="bench", external_id=str(c.pk), email=c.email, customer=c, purchased_at=now)
+        for c in customers
+    )
+    entitlements = Entitlement.objects.bulk_create(
+        Entitlement(
+            purchase=p,
+            customer=p.customer,
+            product=products[i % 4],
+            support_until=(now + timedelta(days=300)).date(),
+        )
+        for i, p in enumerate(purchases)
+    )
+    words = (
+        "header menu checkout payment cache plugin theme update error blank slow login email image "
+        "widget mobile font layout sidebar footer invoice domain dns certificate backup"
+    ).split()
+    statuses = ["new", "awaiting_staff", "awaiting_customer", "closed", "closed", "closed"]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        rows = []
+        for i in range(tickets):
+            e = entitlements[i % len(entitlements)]
+            created = now - timedelta(minutes=rng.randint(0, 525600))
+            status = statuses[rng.randrange(6)]
+            answered = created + timedelta(hours=rng.randint(1, 30)) if status != "new" else None
+            rows.append(
+                (
+                    e.customer_id,
+                    e.pk,
+                    e.product_id,
+                    " ".join(rng.sample(words, 4)).capitalize(),
+                    status,
+                    rng.choice([10, 20, 20, 30, 40]),
+                    agent.pk if rng.random() < 0.3 else None,
+                    created.isoformat(),
+                    (created + timedelta(hours=rng.randint(0, 200))).isoformat(),
+                    (created + timedelta(hours=24)).isoformat(),
+                    answered.isoformat() if answered else None,
+                    (created + timedelta(days=3)).isoformat() if status == "closed" else None,
+                    "t" if status in ("new", "awaiting_staff") else "f",
+                    "f",
+                    rng.randint(1, 5) if status == "closed" and rng.random() < 0.3 else None,
+                    "",
+                )
+            )
+        copy_rows(
+            raw,
+            "wagtail_support_ticket",
+            [
+                "customer_id",
+                "entitlement_id",
+                "product_id",
+                "title",
+                "status",
+                "priority",
+                "assignee_id",
+                "created_at",
+                "last_activity_at",
+                "first_response_due_at",
+                "first_response_at",
+                "closed_at",
+                "unread_by_staff",
+                "unread_by_customer",
+                "satisfaction",
+                "satisfaction_comment",
+            ],
+            rows,
+        )
+        cursor.execute("SELECT id, customer_id, created_at FROM wagtail_support_ticket")
+        ticket_rows = cursor.fetchall()
+
+        def messages():
+            for pk, customer_id, created in ticket_rows:
+                for n in range(per_ticket):
+                    body = " ".join(rng.choices(words, k=rng.randint(8, 30)))
+                    staff = n % 2 == 1
+                    yield (
+                        pk,
+                        agent.pk if staff else customer_id,
+                        body,
+                        f"<p>{body}</p>",
+                        "t" if staff else "f",
+                        "f",
+                        (created + timedelta(hours=n)).isoformat(),
+                    )
+
+        copy_rows(
+            raw,
+            "wagtail_support_message",
+            ["ticket_id", "author_id", "body", "body_html", "from_staff", "is_internal", "created_at"],
+            messages(),
+        )
+        cursor.execute("ANALYZE")
+    return agent
+
+
+def time_view(client, url, repeat):
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    durations = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        durations.append((time.perf_counter() - started) * 1000)
+    return statistics.median(durations), statistics.quantiles(durations, n=100, method="inclusive")[94]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--messages-per-ticket", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--explain", action="store_true", help="print the plan of the search query")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the seeded database and reuse it if it exists (profiling)"
+    )
+    parser.add_argument("--profile", metavar="URL", help="profile one admin URL with cProfile and stop")
+    args = parser.parse_args()
+    try:
+        if not args.keep:
+            maintenance(f"DROP DATABASE IF EXISTS {DATABASE}")
+        maintenance(f"CREATE DATABASE {DATABASE}")
+    except Exception as error:  # noqa: BLE001 - report any setup failure plainly
+        if not args.keep:
+            print(f"setup failed: {error}", file=sys.stderr)
+            return 1
+    try:
+        setup_django()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        migrated = time.perf_counter()
+        from django.contrib.auth import get_user_model
+
+        from wagtail_support.tickets.models import Message, Ticket
+
+        if args.keep and Ticket.objects.exists():
+            agent = get_user_model().objects.get(username="agent")
+        else:
+            agent = seed(args.tickets, args.messages_per_ticket)
+        seeded = time.perf_counter()
+
+        client = Client()
+        client.force_login(agent)
+        index = reverse("wagtail_support_tickets:index")
+        some = (
+            Ticket.objects.filter(status="awaiting_staff")
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        print(
+            f"PostgreSQL {version}, database {DATABASE}; {Ticket.objects.count():,} tickets, "
+            f"{Message.objects.count():,} messages; migrate {migrated - started:.1f} s, "
+            f"seed (COPY) {seeded - migrated:.1f} s"
+        )
+        print(
+            f"each view: 2 warm-up requests, then {args.repeat} timed; django.test.Client as a support agent"
+        )
+        cases = [
+            ("queue, default", index, QUEUE_TARGET_MS),
+            ("queue, open + unassigned", index + "?status=open&assignee=unassigned", QUEUE_TARGET_MS),
+            ("queue, overdue", index + "?overdue=true", QUEUE_TARGET_MS),
+            ("queue, mine + high priority", index + "?assignee=mine&priority=30", QUEUE_TARGET_MS),
+            ("queue, search 'checkout'", index + "?q=checkout", SEARCH_TARGET_MS),
+            ("queue, search 'certificate backup'", index + "?q=certificate+backup", SEARCH_TARGET_MS),
+            ("queue, search customer e-mail", index + "?q=customer42%40example.com", SEARCH_TARGET_MS),
+            ("queue, search reference", index + f"?q=SUP-{1000 + some}", SEARCH_TARGET_MS),
+            ("ticket screen", reverse("wagtail_support_tickets:inspect", args=[some]), None),
+            ("dashboard (home with panel)", reverse("wagtailadmin_home"), None),
+        ]
+        if args.profile:
+            import cProfile
+            import pstats
+
+            client.get(args.profile)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(5):
+                client.get(args.profile)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            return 0
+        if args.explain:
+            from wagtail_support.staff.search import search_tickets
+
+            sql, params = (
+                search_tickets(Ticket.objects.all(), "checkout")
+                .order_by("-last_activity_at")[:50]
+                .query.sql_with_params()
+            )
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN ANALYZE " + sql, params)
+                print("\n".join(row[0] for row in cursor.fetchall()))
+        for label, url, target in cases:
+            median, p95 = time_view(client, url, args.repeat)
+            verdict = (
+                ""
+                if target is None
+                else (f"target median < {target:g} ms  {'PASS' if median < target else 'MISS'}")
+            )
+            print(f"  {label:38s} median {median:7.1f} ms   p95 {p95:7.1f} ms   {verdict}")
+        connection.close()
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001, S110 - Django may not be set up
+            pass
+        if not args.keep:
+            maintenance(f"DROP DATABASE IF EXISTS {DATABASE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

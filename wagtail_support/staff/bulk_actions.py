@@ -1,0 +1,74 @@
+"""Bulk actions of the queue: assign and close the selected tickets (Wagtail's bulk action framework)."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.views.bulk_action import BulkAction
+
+from wagtail_support.staff.forms import AssignForm
+from wagtail_support.tickets import services
+from wagtail_support.tickets.models import Ticket
+
+
+class TicketBulkAction(BulkAction):
+    models = [Ticket]
+    permission = "wagtail_support.change_ticket"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        return Ticket.objects.filter(pk__in=[i for i in object_ids if str(i).isdigit()]).select_related(
+            "customer", "assignee", "product"
+        )
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        return Ticket.objects.values_list("pk", flat=True)
+
+    def get_execution_context(self):
+        return {"user": self.request.user}
+
+
+class CloseTicketsBulkAction(TicketBulkAction):
+    display_name = _("Close")
+    action_type = "close"
+    aria_label = _("Close the selected tickets")
+    template_name = "wagtail_support/admin/tickets/bulk_close.html"
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        closed = [t for t in objects if not t.is_closed]
+        for ticket in closed:
+            services.close(ticket, user)
+        return len(closed), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d ticket closed.", "%(count)d tickets closed.", num_parent_objects) % {
+            "count": num_parent_objects
+        }
+
+
+class AssignTicketsBulkAction(TicketBulkAction):
+    display_name = _("Assign")
+    action_type = "assign"
+    aria_label = _("Assign the selected tickets")
+    template_name = "wagtail_support/admin/tickets/bulk_assign.html"
+    permission = "wagtail_support.assign_ticket"
+    form_class = AssignForm
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "assignee": self.cleaned_form.cleaned_data["assignee"]}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, assignee=None, **kwargs):
+        for ticket in objects:
+            services.assign(ticket, assignee, by=user)
+        return len(objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d ticket assigned.", "%(count)d tickets assigned.", num_parent_objects) % {
+            "count": num_parent_objects
+        }

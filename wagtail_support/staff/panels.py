@@ -1,0 +1,47 @@
+"""The dashboard panel on the Wagtail home page: what the team should look at now (one query)."""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.components import Component
+
+from wagtail_support.staff.views import URL_NAMESPACE
+from wagtail_support.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
+from wagtail_support.tickets.workflow import overdue_q
+
+
+def queue_counts(user, now=None):
+    """Open tickets: unassigned, assigned to ``user``, overdue, and awaiting the team, in one query."""
+    return Ticket.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        mine=Count("pk", filter=Q(assignee=user)),
+        overdue=Count("pk", filter=overdue_q(now or timezone.now())),
+        awaiting_team=Count("pk", filter=Q(status__in=(TicketStatus.NEW, TicketStatus.AWAITING_STAFF))),
+    )
+
+
+class TicketQueuePanel(Component):
+    name = "wagtail_support_tickets"
+    template_name = "wagtail_support/admin/dashboard/queue_panel.html"
+    order = 90
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        index = reverse(f"{URL_NAMESPACE}:index")
+        counts = queue_counts(self.user)
+        return {
+            "rows": [
+                (_("Unassigned"), counts["unassigned"], f"{index}?status=open&assignee=unassigned"),
+                (_("Assigned to me"), counts["mine"], f"{index}?status=open&assignee=mine"),
+                (_("Overdue"), counts["overdue"], f"{index}?overdue=true"),
+                (_("Awaiting the team"), counts["awaiting_team"], f"{index}?status=awaiting_staff"),
+            ]
+        }
+
+
+def add_queue_panel(request, panels):
+    if request.user.has_perm("wagtail_support.view_ticket"):
+        panels.append(TicketQueuePanel(request.user))

@@ -1,0 +1,156 @@
+"""The staff screens in the Wagtail admin: Support → Tickets and Support → Canned responses."""
+
+from django.urls import path
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import (
+    BulkActionsCheckboxColumn,
+    Column,
+    DateColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from wagtail_support.staff import views
+from wagtail_support.staff.columns import DueColumn
+from wagtail_support.staff.filters import TicketFilterSet
+from wagtail_support.staff.menu import TicketMenuItemMixin
+from wagtail_support.staff.models import CannedResponse
+from wagtail_support.staff.search import search_tickets
+from wagtail_support.tickets.models import Ticket, TicketStatus
+
+
+def _customer(ticket):
+    return ticket.customer.get_full_name() or ticket.customer.email
+
+
+def _assignee(ticket):
+    return (ticket.assignee.get_full_name() or ticket.assignee.get_username()) if ticket.assignee else ""
+
+
+class TicketIndexView(IndexView):
+    template_name = "wagtail_support/admin/tickets/index.html"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("customer", "product", "assignee")
+
+    def search_queryset(self, queryset):
+        return search_tickets(queryset, self.search_query) if self.is_searching else queryset
+
+    @cached_property
+    def columns(self):
+        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="ticket"), *super().columns]
+
+
+class TicketViewSet(ModelViewSet):
+    """The queue and the ticket screen. Tickets are opened by customers, so there is no add/edit/delete."""
+
+    model = Ticket
+    icon = "help"
+    menu_label = _("Tickets")
+    url_prefix = "support/tickets"
+    name = views.URL_NAMESPACE
+    index_view_class = TicketIndexView
+    inspect_view_class = views.TicketScreenView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 25
+    filterset_class = TicketFilterSet
+    search_fields = ["title"]  # the search itself is ``staff.search.search_tickets``
+    search_backend_name = None
+    list_display = [
+        TitleColumn(
+            "reference",
+            label=_("Reference"),
+            url_name=f"{views.URL_NAMESPACE}:inspect",
+            sort_key="id",
+            get_title_id=lambda ticket: f"ticket_{ticket.pk}_title",
+        ),
+        Column("title", label=_("Title"), sort_key="title"),
+        Column("customer", label=_("Customer"), accessor=_customer),
+        Column("product", label=_("Product"), accessor="product.name"),
+        StatusTagColumn(
+            "get_status_display",
+            label=_("Status"),
+            sort_key="status",
+            primary=lambda t: t.status in (TicketStatus.NEW, TicketStatus.AWAITING_STAFF),
+        ),
+        Column("priority", label=_("Priority"), accessor="get_priority_display", sort_key="priority"),
+        Column("assignee", label=_("Assignee"), accessor=_assignee),
+        DateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
+        DueColumn("first_response_due_at", label=_("First response due"), sort_key="first_response_due_at"),
+    ]
+    list_export = [
+        "reference",
+        "title",
+        "customer.email",
+        "product.name",
+        "get_status_display",
+        "get_priority_display",
+        "assignee",
+        "created_at",
+        "last_activity_at",
+        "first_response_due_at",
+        "first_response_at",
+        "closed_at",
+        "satisfaction",
+    ]
+    export_headings = {
+        "reference": _("Reference"),
+        "title": _("Title"),
+        "customer.email": _("Customer e-mail"),
+        "product.name": _("Product"),
+        "get_status_display": _("Status"),
+        "get_priority_display": _("Priority"),
+        "assignee": _("Assignee"),
+        "created_at": _("Opened at"),
+        "last_activity_at": _("Last activity"),
+        "first_response_due_at": _("First response due"),
+        "first_response_at": _("First response at"),
+        "closed_at": _("Closed at"),
+        "satisfaction": _("Satisfaction"),
+    }
+    export_filename = "tickets"
+
+    @cached_property
+    def menu_item_class(self):
+        return type("TicketMenuItem", (TicketMenuItemMixin, super().menu_item_class), {})
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for name in (
+            "add_url_name",
+            "edit_url_name",
+            "delete_url_name",
+            "copy_url_name",
+            "history_url_name",
+            "usage_url_name",
+        ):
+            view_kwargs.pop(name, None)
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        policy = {"permission_policy": self.permission_policy}
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", self.inspect_view, name="inspect"),
+            path("<int:pk>/status/", views.StatusView.as_view(**policy), name="status"),
+            path("<int:pk>/priority/", views.PriorityView.as_view(**policy), name="priority"),
+            path("<int:pk>/assign/", views.AssignView.as_view(**policy), name="assign"),
+            path("<int:pk>/merge/", views.MergeView.as_view(**policy), name="merge"),
+            path("attachments/<int:pk>/", views.AttachmentView.as_view(**policy), name="attachment"),
+        ]
+
+
+class CannedResponseViewSet(SnippetViewSet):
+    model = CannedResponse
+    icon = "openquote"
+    menu_label = _("Canned responses")
+    list_display = ["title", "product", "active"]
+    list_filter = ["product", "active"]
+    search_fields = ["title", "body"]
+    search_backend_name = None

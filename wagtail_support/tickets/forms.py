@@ -1,0 +1,235 @@
+"""Forms of the customer's support pages: a new ticket, a reply, a rating, and the My tickets filter.
+
+Forms check what the customer typed; the rules of tickets live in ``tickets.services``.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_support.conf import support_settings
+from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
+from wagtail_support.tickets.attachments import validate_uploads
+from wagtail_support.tickets.models import TicketStatus
+
+ACCEPTED_FILES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,.log,.txt"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to ATTACHMENTS_PER_MESSAGE files, each checked by its content (see ``tickets.attachments``)."""
+
+    widget = MultipleFileInput(attrs={"accept": ACCEPTED_FILES})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault(
+            "help_text",
+            _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.")
+            % {"count": support_settings.ATTACHMENTS_PER_MESSAGE},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [upload for upload in (data or []) if upload]
+        files = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
+        validate_uploads(files)
+        return files
+
+
+def message_field(label):
+    return forms.CharField(
+        label=label,
+        max_length=support_settings.MESSAGE_MAX_LENGTH,
+        help_text=_("You can use Markdown: **bold**, *italic*, `code`, lists and links."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+def entitlement_hint(entitlement, today=None):
+    """The support date of one of the customer's products, in words."""
+    if not entitlement.active:
+        return _("This purchase was refunded or cancelled, so it no longer includes support.")
+    if entitlement.support_until is None:
+        return _("This product does not include support.")
+    day = date_format(entitlement.support_until, "DATE_FORMAT")
+    if entitlement.has_support(today):
+        return _("Support until %(date)s") % {"date": day}
+    return _("Support ended on %(date)s.") % {"date": day}
+
+
+def needs_site(entitlement):
+    """Themes and plugins with a limited number of installations say which site a ticket is about."""
+    return (
+        entitlement.product.kind in (ProductKind.THEME, ProductKind.PLUGIN) and not entitlement.is_unlimited
+    )
+
+
+class InstallationSelect(forms.Select):
+    """Each site says which product it belongs to, so that the page can show only the chosen product's."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if instance := getattr(value, "instance", None):
+            option["attrs"]["data-product"] = str(instance.entitlement_id)
+        return option
+
+
+class EntitlementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.product.name
+
+
+class NewTicketForm(forms.Form):
+    """A new ticket about one of the customer's products with active support."""
+
+    product = EntitlementChoiceField(
+        label=_("Product"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the product you need help with."),
+            "invalid_choice": _("Choose one of your own products."),
+        },
+    )
+    installation = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=None,
+        required=False,
+        widget=InstallationSelect,
+        empty_label=_("Choose a site…"),
+        error_messages={"invalid_choice": _("Choose one of your own sites.")},
+    )
+    new_site = forms.CharField(
+        label=_("Or add a site"),
+        required=False,
+        max_length=2000,
+        help_text=_("The address of the site this is about, for example shop.example.com."),
+        widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("A short summary, e.g. “Checkout page shows an error”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    description = message_field(_("Description"))
+    attachments = AttachmentsField()
+
+    def __init__(self, *args, entitlements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entitlements = list(entitlements)
+        ids = [entitlement.pk for entitlement in self.entitlements]
+        self.fields["product"].queryset = Entitlement.objects.filter(pk__in=ids).select_related("product")
+        self.fields["installation"].queryset = Installation.objects.filter(
+            entitlement__in=ids, released_at__isnull=True
+        ).select_related("entitlement__product")
+        self.fields["installation"].label_from_instance = lambda site: (
+            _("%(site)s (%(product)s)")
+            % {
+                "site": site.domain,
+                "product": site.entitlement.product.name,
+            }
+        )
+
+    def chosen_product(self):
+        """The product whose radio button is checked, for the coverage policy beside the form."""
+        value = str(self["product"].value() or "")
+        return next((e.product for e in self.entitlements if str(e.pk) == value), None)
+
+    def product_options(self):
+        """The radio buttons: every product of the customer, the unsupported ones disabled."""
+        value = str(self["product"].value() or "")
+        return [
+            {
+                "entitlement": entitlement,
+                "value": str(entitlement.pk),
+                "label": entitlement.product.name,
+                "hint": entitlement_hint(entitlement),
+                "supported": entitlement.has_support(),
+                "checked": value == str(entitlement.pk),
+                "needs_site": needs_site(entitlement),
+            }
+            for entitlement in self.entitlements
+        ]
+
+    def clean_product(self):
+        entitlement = self.cleaned_data["product"]
+        if not entitlement.has_support():
+            raise ValidationError(
+                _("Support for %(product)s has ended or was cancelled, so a ticket cannot be opened for it.")
+                % {"product": entitlement.product.name}
+            )
+        return entitlement
+
+    def clean(self):
+        cleaned = super().clean()
+        entitlement = cleaned.get("product")
+        installation = cleaned.get("installation")
+        new_site = (cleaned.get("new_site") or "").strip()
+        if installation and new_site:
+            self.add_error("new_site", _("Choose a registered site or add a new one, not both."))
+        if entitlement is None:
+            return cleaned
+        if installation and installation.entitlement_id != entitlement.pk:
+            self.add_error(
+                "installation",
+                _("%(site)s is registered for another product. Choose a site of %(product)s.")
+                % {"site": installation.domain, "product": entitlement.product.name},
+            )
+        elif not installation and not new_site and needs_site(entitlement):
+            self.add_error("installation", _("Choose the site this ticket is about, or add it below."))
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    body = message_field(_("Your reply"))
+    attachments = AttachmentsField()
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the help you received?"),
+        coerce=int,
+        choices=[
+            (5, _("5 – very satisfied")),
+            (4, _("4 – satisfied")),
+            (3, _("3 – neither satisfied nor dissatisfied")),
+            (2, _("2 – dissatisfied")),
+            (1, _("1 – very dissatisfied")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+STATUS_FILTERS = [
+    ("", _("All tickets")),
+    ("open", _("Open")),
+    (TicketStatus.AWAITING_CUSTOMER, _("Awaiting you")),
+    (TicketStatus.AWAITING_STAFF, _("Awaiting the team")),
+    (TicketStatus.NEW, _("New")),
+    (TicketStatus.CLOSED, _("Closed")),
+]
+
+
+class TicketFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False)
+    q = forms.CharField(
+        label=_("Search my tickets"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )

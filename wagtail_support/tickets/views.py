@@ -1,0 +1,331 @@
+"""Views of the customer's support section, called by the routes of ``SupportPageMixin``.
+
+Each takes ``(request, page, ...)``. They read forms and call ``tickets.services``; the rules live there.
+A ticket is found by its reference *and* its customer: another customer's ticket is a 404, like a missing one.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+from wagtail.models import Page
+
+from wagtail_support.conf import support_settings
+from wagtail_support.purchases import installations
+from wagtail_support.purchases.my_products import customer_entitlements
+from wagtail_support.tickets import services
+from wagtail_support.tickets.forms import NewTicketForm, RateForm, ReplyForm, TicketFilterForm
+from wagtail_support.tickets.markdown import render_markdown
+from wagtail_support.tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Message,
+    Ticket,
+    pk_from_reference,
+)
+
+TICKETS_PER_PAGE = 25
+SUGGESTIONS = 5
+TEMPLATES = "wagtail_support/support/"
+#: Types an attachment may be served as; anything else goes out as an opaque download.
+SAFE_DOWNLOAD_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+
+
+def render(request, page, template, context, status=200):
+    return TemplateResponse(
+        request, TEMPLATES + template, page.get_context(request) | {"page": page, **context}, status=status
+    )
+
+
+def ticket_url(page, ticket):
+    return page.url + page.reverse_subpage("ticket_route", args=[ticket.reference])
+
+
+def rate_limited(request, group, rate):
+    """True when the user has used up ``rate``; counts this attempt."""
+    return is_ratelimited(request, group=f"wagtail_support.{group}", key="user", rate=rate, increment=True)
+
+
+def too_many(form, what):
+    form.add_error(
+        None,
+        _("You have sent many %(what)s in a short time. Please wait a little and try again.")
+        % {"what": what},
+    )
+
+
+def customer_ticket(request, reference, queryset=None):
+    """The signed-in customer's ticket with this reference; 404 for a missing or someone else's."""
+    pk = pk_from_reference(reference)
+    if pk is None:
+        raise Http404
+    try:
+        return (queryset or Ticket.objects).get(pk=pk, customer=request.user)
+    except Ticket.DoesNotExist as error:
+        raise Http404 from error
+
+
+# My tickets
+
+
+def my_tickets(request, page):
+    form = TicketFilterForm(request.GET or None)
+    tickets = Ticket.objects.filter(customer=request.user).select_related("product", "installation")
+    if form.is_valid():
+        tickets = filter_tickets(tickets, **form.cleaned_data)
+    listing = Paginator(tickets.order_by("-last_activity_at", "-pk"), TICKETS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, page, "index.html", {"filter_form": form, "tickets": listing, "support_tab": "tickets"}
+    )
+
+
+def filter_tickets(tickets, status="", q=""):
+    if status == "open":
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    elif status:
+        tickets = tickets.filter(status=status)
+    if q := q.strip():
+        in_messages = Message.objects.filter(ticket=OuterRef("pk"), is_internal=False, body__icontains=q)
+        match = Q(title__icontains=q) | Exists(in_messages)
+        if (pk := pk_from_reference(q)) is not None:
+            match |= Q(pk=pk)
+        tickets = tickets.filter(match)
+    return tickets
+
+
+# New ticket
+
+
+def new_ticket(request, page):
+    entitlements = list(customer_entitlements(request.user))
+    if request.method == "GET" and not any(entitlement.has_support() for entitlement in entitlements):
+        return render(request, page, "no_products.html", {"entitlements": entitlements, "support_tab": "new"})
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    context = {"entitlements": entitlements}
+    status = 200
+    if request.method == "GET":
+        form = NewTicketForm(entitlements=entitlements, initial={"product": request.GET.get("product")})
+    elif "preview" in request.POST:
+        # Re-show what was typed, unbound so that no errors show yet; files must be chosen again.
+        form = NewTicketForm(entitlements=entitlements, initial=request.POST.dict())
+        context["preview_html"] = render_markdown(request.POST.get("description", ""))
+    else:
+        form = NewTicketForm(request.POST, request.FILES, entitlements=entitlements)
+        if form.is_valid():
+            if rate_limited(request, "ticket_create", support_settings.TICKET_CREATE_RATE):
+                too_many(form, _("new tickets"))
+                status = 429
+            elif ticket := create_ticket(request, form):
+                messages.success(
+                    request,
+                    _("Ticket %(reference)s is open. We have e-mailed you a confirmation.")
+                    % {"reference": ticket.reference},
+                )
+                return redirect(ticket_url(page, ticket))
+        status = status if status != 200 else 400
+    title = (form["title"].value() or "").strip()
+    context |= {
+        "form": form,
+        "policy_product": form.chosen_product(),
+        "suggestions": suggested_pages(request, title) if title else [],
+        "support_tab": "new",
+    }
+    return render(request, page, "new.html", context, status=status)
+
+
+def create_ticket(request, form):
+    """Open the ticket (and register a new site) in one transaction; refusals become form errors."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            installation = data["installation"]
+            if data["new_site"].strip():
+                installation = installations.register_installation(data["product"], data["new_site"])
+            return services.open_ticket(
+                request.user,
+                data["product"],
+                data["title"],
+                data["description"],
+                files=data["attachments"],
+                installation=installation,
+            )
+    except installations.InstallationError as error:
+        form.add_error("new_site", str(error))
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+    return None
+
+
+def preview(request, page):
+    """The sanitised HTML of a Markdown text (POST, CSRF-checked); writes nothing."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    source = request.POST.get("body", "")[: support_settings.MESSAGE_MAX_LENGTH]
+    response = HttpResponse(render_markdown(source), content_type="text/html; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def suggested_pages(request, query):
+    """Up to five live, public pages matching ``query`` (Wagtail search)."""
+    query = (query or "").strip()[:200]
+    if len(query) < 3:
+        return []
+    return list(Page.objects.live().public().exclude(depth__lte=1).search(query)[:SUGGESTIONS])
+
+
+def suggest(request, page):
+    """Help pages matching the title being typed, as an HTML fragment; read-only."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    results = suggested_pages(request, request.GET.get("q", ""))
+    return TemplateResponse(request, TEMPLATES + "_suggestions.html", {"suggestions": results})
+
+
+# One ticket
+
+
+def ticket_queryset():
+    public = (
+        Message.objects.filter(is_internal=False).select_related("author").prefetch_related("attachments")
+    )
+    return Ticket.objects.select_related("product", "installation").prefetch_related(
+        Prefetch("messages", queryset=public, to_attr="public_messages")
+    )
+
+
+def ticket_detail(request, page, reference, forms=None, status=200):
+    if request.method != "GET" and not forms:
+        return HttpResponseNotAllowed(["GET"])
+    ticket = customer_ticket(request, reference, ticket_queryset())
+    if status == 200:
+        services.mark_read(ticket, request.user)  # a read receipt; the ticket itself is unchanged
+    forms = forms or {}
+    return render(
+        request,
+        page,
+        "ticket.html",
+        {
+            "ticket": ticket,
+            "conversation": ticket.public_messages,
+            "reply_form": forms.get("reply") or ReplyForm(),
+            "rate_form": forms.get("rate") or RateForm(initial={"score": ticket.satisfaction}),
+            "can_reopen": services.can_reopen(ticket),
+            "reopen_days": support_settings.REOPEN_DAYS,
+        },
+        status=status,
+    )
+
+
+def post_only(view):
+    def wrapper(request, page, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, page, *args, **kwargs)
+
+    return wrapper
+
+
+@post_only
+def reply(request, page, reference):
+    ticket = customer_ticket(request, reference)
+    form = ReplyForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        if rate_limited(request, "ticket_reply", support_settings.TICKET_REPLY_RATE):
+            too_many(form, _("replies"))
+            status = 429
+        else:
+            try:
+                message = services.reply(
+                    ticket, request.user, form.cleaned_data["body"], files=form.cleaned_data["attachments"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("Your reply was sent to the team."))
+                return redirect(f"{ticket_url(page, ticket)}#message-{message.pk}")
+    return ticket_detail(request, page, reference, forms={"reply": form}, status=status)
+
+
+@post_only
+def close(request, page, reference):
+    ticket = customer_ticket(request, reference)
+    if not ticket.is_closed:
+        services.close(ticket, request.user)
+        messages.success(request, _("The ticket is closed. You can rate the help you received below."))
+    return redirect(ticket_url(page, ticket))
+
+
+@post_only
+def reopen(request, page, reference):
+    ticket = customer_ticket(request, reference)
+    if not ticket.is_closed:
+        return redirect(ticket_url(page, ticket))
+    try:
+        services.reopen(ticket, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The ticket is open again. Add a reply to tell the team what is wrong."))
+    return redirect(ticket_url(page, ticket))
+
+
+@post_only
+def rate(request, page, reference):
+    ticket = customer_ticket(request, reference)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate(ticket, request.user, form.cleaned_data["score"], form.cleaned_data["comment"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect(ticket_url(page, ticket))
+    return ticket_detail(request, page, reference, forms={"rate": form}, status=400)
+
+
+# Attachments
+
+
+def attachment(request, page, reference, pk):
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    ticket = customer_ticket(request, reference)
+    try:
+        found = Attachment.objects.get(pk=pk, message__ticket=ticket, message__is_internal=False)
+    except Attachment.DoesNotExist as error:
+        raise Http404 from error
+    return attachment_response(found)
+
+
+def attachment_response(attachment):
+    """Stream ``attachment`` as a download that no browser renders as a page (customer and staff views).
+
+    The caller checks that the user may see it.
+    """
+    content_type = attachment.content_type if attachment.content_type in SAFE_DOWNLOAD_TYPES else None
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,158 @@
+"""What the staff workspace does to tickets beyond a reply: status, priority, merging, targets, auto-close.
+
+Admin views, bulk actions, Celery tasks and management commands all call these; each runs in one
+transaction and queues its e-mails through the notification outbox.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wagtail_support.tickets import notifications, services
+from wagtail_support.tickets.models import OPEN_STATUSES, Message, Ticket, TicketPriority, TicketStatus
+from wagtail_support.tickets.services import TicketError
+
+
+def awaiting_first_response():
+    """Open tickets the team has not answered yet and that have a first-response target."""
+    return Ticket.objects.filter(
+        status__in=OPEN_STATUSES, first_response_at__isnull=True, first_response_due_at__isnull=False
+    )
+
+
+def overdue_q(now=None):
+    """Tickets past their first-response due time without a first response (closed ones never are)."""
+    return Q(
+        status__in=OPEN_STATUSES,
+        first_response_at__isnull=True,
+        first_response_due_at__lt=now or timezone.now(),
+    )
+
+
+def is_overdue(ticket, now=None):
+    now = now or timezone.now()
+    return (
+        ticket.status in OPEN_STATUSES
+        and ticket.first_response_at is None
+        and ticket.first_response_due_at is not None
+        and ticket.first_response_due_at < now
+    )
+
+
+def set_status(ticket, status, by):
+    """Move the ticket to ``status``; closing and reopening go through ``close``/``reopen``."""
+    if status not in TicketStatus.values:
+        raise TicketError(_("Choose a status."))
+    if status == ticket.status:
+        return ticket
+    if status == TicketStatus.CLOSED:
+        return services.close(ticket, by)
+    if ticket.is_closed:
+        services.reopen(ticket, by)
+    Ticket.objects.filter(pk=ticket.pk).update(status=status, last_activity_at=timezone.now())
+    ticket.refresh_from_db()
+    return ticket
+
+
+def set_priority(ticket, priority):
+    priority = int(priority)
+    if priority not in TicketPriority.values:
+        raise TicketError(_("Choose a priority."))
+    Ticket.objects.filter(pk=ticket.pk).update(priority=priority)
+    ticket.priority = priority
+    return ticket
+
+
+def merge(duplicate, target, by):
+    """Move the conversation of ``duplicate`` into ``target`` (the same customer's) and close it."""
+    if duplicate.pk == target.pk:
+        raise TicketError(_("A ticket cannot be merged into itself."))
+    if duplicate.customer_id != target.customer_id:
+        raise TicketError(_("Only tickets of the same customer can be merged."))
+    if target.merged_into_id:
+        raise TicketError(
+            _("%(reference)s was itself merged; choose the ticket it was merged into.")
+            % {"reference": target.reference}
+        )
+    with transaction.atomic():
+        Message.objects.filter(ticket=duplicate).update(ticket=target)
+        services._add_message(
+            target,
+            by,
+            _("%(duplicate)s (“%(title)s”) was merged into this ticket.")
+            % {"duplicate": duplicate.reference, "title": duplicate.title},
+            [],
+            from_staff=True,
+            internal=True,
+        )
+        now = timezone.now()
+        Ticket.objects.filter(pk=duplicate.pk).update(
+            status=TicketStatus.CLOSED, closed_at=now, last_activity_at=now, merged_into=target
+        )
+        Ticket.objects.filter(pk=target.pk).update(last_activity_at=now)
+        if target.is_closed:
+            services.reopen(target, by)
+        duplicate.refresh_from_db()
+        notifications.merged(duplicate, target)
+    target.refresh_from_db()
+    return target
+
+
+def stale_tickets(days, now=None):
+    """Tickets awaiting the customer with no activity for more than ``days`` days."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Ticket.objects.filter(status=TicketStatus.AWAITING_CUSTOMER, last_activity_at__lt=cutoff)
+
+
+def auto_close_stale(days=None, now=None):
+    """Close tickets awaiting the customer past the limit (support settings); returns how many."""
+    days = support_settings_for_default_site().auto_close_days if days is None else days
+    if not days:
+        return 0
+    closed = 0
+    for ticket in stale_tickets(days, now).select_related("customer", "product").iterator():
+        with transaction.atomic():
+            now_ = timezone.now()
+            updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.AWAITING_CUSTOMER).update(
+                status=TicketStatus.CLOSED, closed_at=now_, last_activity_at=now_
+            )
+            if updated:
+                ticket.refresh_from_db()
+                notifications.auto_closed(ticket, days)
+                closed += updated
+    return closed
+
+
+def breaching_tickets(hours, now=None):
+    """Unanswered open tickets whose first response falls due within ``hours`` (and not yet past)."""
+    now = now or timezone.now()
+    return awaiting_first_response().filter(
+        first_response_due_at__gte=now, first_response_due_at__lte=now + timedelta(hours=hours)
+    )
+
+
+def remind_breaching(hours=None, now=None):
+    """E-mail the assignee (or the team) once about each ticket about to miss its target."""
+    hours = support_settings_for_default_site().breach_warning_hours if hours is None else hours
+    if not hours:
+        return 0
+    tickets = list(
+        breaching_tickets(hours, now)
+        .select_related("customer", "product", "assignee")
+        .order_by(F("first_response_due_at").asc())
+    )
+    for ticket in tickets:
+        notifications.breach_warning(ticket)
+    return len(tickets)
+
+
+def support_settings_for_default_site():
+    from wagtail.models import Site
+
+    from wagtail_support.sitesettings import SupportSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return SupportSettings.for_site(site) if site else SupportSettings()
