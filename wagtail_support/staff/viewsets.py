@@ -5,9 +5,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import (
     BulkActionsCheckboxColumn,
-    Column,
-    DateColumn,
-    StatusTagColumn,
     TitleColumn,
 )
 from wagtail.admin.views.generic import IndexView
@@ -15,7 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_support.staff import views
-from wagtail_support.staff.columns import DueColumn
+from wagtail_support.staff.columns import ActivityColumn, DueColumn, StatusColumn, TextColumn
 from wagtail_support.staff.filters import TicketFilterSet
 from wagtail_support.staff.menu import TicketMenuItemMixin
 from wagtail_support.staff.models import CannedResponse
@@ -69,18 +66,18 @@ class TicketViewSet(ModelViewSet):
             sort_key="id",
             get_title_id=lambda ticket: f"ticket_{ticket.pk}_title",
         ),
-        Column("title", label=_("Title"), sort_key="title"),
-        Column("customer", label=_("Customer"), accessor=_customer),
-        Column("product", label=_("Product"), accessor="product.name"),
-        StatusTagColumn(
+        TextColumn("title", label=_("Title"), sort_key="title"),
+        TextColumn("customer", label=_("Customer"), accessor=_customer),
+        TextColumn("product", label=_("Product"), accessor="product.name"),
+        StatusColumn(
             "get_status_display",
             label=_("Status"),
             sort_key="status",
             primary=lambda t: t.status in (TicketStatus.NEW, TicketStatus.AWAITING_STAFF),
         ),
-        Column("priority", label=_("Priority"), accessor="get_priority_display", sort_key="priority"),
-        Column("assignee", label=_("Assignee"), accessor=_assignee),
-        DateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
+        TextColumn("priority", label=_("Priority"), accessor="get_priority_display", sort_key="priority"),
+        TextColumn("assignee", label=_("Assignee"), accessor=_assignee),
+        ActivityColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         DueColumn("first_response_due_at", label=_("First response due"), sort_key="first_response_due_at"),
     ]
     list_export = [
