@@ -205,6 +205,15 @@ def test_payload_errors_say_what_is_wrong(payload, message):
         PurchaseData.from_dict(payload)
 
 
+@pytest.mark.parametrize("field", ["purchased_at", "support_until"])
+def test_impossible_dates_are_payload_errors(field):
+    line = {"product_ref": "X"}
+    payload = {"source": "s", "external_id": "1", "email": "a@example.com", "lines": [line]}
+    (line if field == "support_until" else payload)[field] = "2025-02-30"
+    with pytest.raises(PayloadError, match=field):
+        PurchaseData.from_dict(payload)
+
+
 def test_payload_from_dict_normalises_a_valid_order():
     data = PurchaseData.from_dict(
         {

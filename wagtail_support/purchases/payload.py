@@ -118,9 +118,12 @@ def _datetime(value):
     elif isinstance(value, int | float) and not isinstance(value, bool):
         parsed = datetime.fromtimestamp(value, tz=UTC)
     elif isinstance(value, str):
-        parsed = parse_datetime(value)
-        if parsed is None and (day := parse_date(value)) is not None:
-            parsed = datetime(day.year, day.month, day.day)
+        try:  # a well-formed but impossible date ("2025-02-30") raises ValueError
+            parsed = parse_datetime(value)
+            if parsed is None and (day := parse_date(value)) is not None:
+                parsed = datetime(day.year, day.month, day.day)
+        except ValueError:
+            parsed = None
     else:
         parsed = None
     if parsed is None:
@@ -142,7 +145,10 @@ def _line(data, index):
         raise PayloadError(f"'{where}.quantity' must be a whole number from 1 to 1000.")
     support_until = data.get("support_until")
     if support_until not in (None, ""):
-        parsed = parse_date(str(support_until)[:10]) if isinstance(support_until, str) else None
+        try:
+            parsed = parse_date(str(support_until)[:10]) if isinstance(support_until, str) else None
+        except ValueError:
+            parsed = None
         if parsed is None:
             raise PayloadError(f"'{where}.support_until' must be a date (YYYY-MM-DD).")
         support_until = parsed
