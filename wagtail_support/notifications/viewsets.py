@@ -11,20 +11,11 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.notifications import outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
 
 RETRY_PERMISSION = "wagtail_support.retry_notification"
-
-# The outbox is written by the pipeline only: nobody adds, edits or deletes rows by hand.
-READ_ONLY_URL_NAMES = (
-    "add_url_name",
-    "edit_url_name",
-    "delete_url_name",
-    "copy_url_name",
-    "history_url_name",
-    "usage_url_name",
-)
 
 
 class RetryColumn(Column):
@@ -74,7 +65,9 @@ class RetryView(View):
         return redirect(next_url)
 
 
-class OutboxViewSet(ModelViewSet):
+class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
+    """Written by the pipeline only: nobody adds, edits or deletes rows by hand."""
+
     model = Notification
     icon = "mail"
     menu_label = _("Outbox")
@@ -120,12 +113,6 @@ class OutboxViewSet(ModelViewSet):
         DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
         RetryColumn("retry", label=""),
     ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in READ_ONLY_URL_NAMES:
-            view_kwargs.pop(name, None)
-        return view_kwargs
 
     def get_urlpatterns(self):
         return [

@@ -11,6 +11,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.purchases import admin_views
 from wagtail_support.purchases.models import Purchase, PurchaseStatus, SupportedProduct
 
@@ -77,9 +78,10 @@ def _unknown(purchase):
     return ngettext("%(count)d unknown", "%(count)d unknown", count) % {"count": count} if count else ""
 
 
-class PurchaseViewSet(ModelViewSet):
+class PurchaseViewSet(RecordViewSetMixin, ModelViewSet):
     """Purchases as the shops reported them; staff inspect, revoke, resend and add by hand."""
 
+    allow_add = True  # "Add a purchase by hand" goes through the purchases service
     model = Purchase
     icon = "list-ul"
     menu_label = _("Purchases")
@@ -104,18 +106,6 @@ class PurchaseViewSet(ModelViewSet):
         Column("products", label=_("Products"), accessor=_products),
         Column("unknown_references", label=_("Unknown references"), accessor=_unknown),
     ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in (
-            "edit_url_name",
-            "delete_url_name",
-            "copy_url_name",
-            "history_url_name",
-            "usage_url_name",
-        ):
-            view_kwargs.pop(name, None)
-        return view_kwargs
 
     def get_urlpatterns(self):
         return [

@@ -11,6 +11,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.staff import views
 from wagtail_support.staff.columns import ActivityColumn, DueColumn, StatusColumn, TextColumn
 from wagtail_support.staff.filters import TicketFilterSet
@@ -42,7 +43,7 @@ class TicketIndexView(IndexView):
         return [BulkActionsCheckboxColumn("bulk_actions", obj_type="ticket"), *super().columns]
 
 
-class TicketViewSet(ModelViewSet):
+class TicketViewSet(RecordViewSetMixin, ModelViewSet):
     """The queue and the ticket screen. Tickets are opened by customers, so there is no add/edit/delete."""
 
     model = Ticket
@@ -115,19 +116,6 @@ class TicketViewSet(ModelViewSet):
     @cached_property
     def menu_item_class(self):
         return type("TicketMenuItem", (TicketMenuItemMixin, super().menu_item_class), {})
-
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for name in (
-            "add_url_name",
-            "edit_url_name",
-            "delete_url_name",
-            "copy_url_name",
-            "history_url_name",
-            "usage_url_name",
-        ):
-            view_kwargs.pop(name, None)
-        return view_kwargs
 
     def get_urlpatterns(self):
         policy = {"permission_policy": self.permission_policy}
