@@ -17,6 +17,7 @@ from wagtail_support.models import (
     SupportedProduct,
     SupportSettings,
 )
+from wagtail_support.purchases.accounts import complete_setup
 from wagtail_support.purchases.installations import register_installation
 from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
 from wagtail_support.purchases.services import record_purchase
@@ -175,6 +176,7 @@ class Command(BaseCommand):
         customer = purchase.customer
         customer.set_password(password)
         customer.save()
+        complete_setup(customer)  # the demo customer has a password, as if they had followed the e-mail
         entitlement = purchase.entitlements.first()
         if entitlement is not None and not Ticket.objects.filter(customer=customer).exists():
             site = register_installation(entitlement, demo_content.CUSTOMER_SITE)
