@@ -122,8 +122,8 @@ def _datetime(value):
             parsed = parse_datetime(value)
             if parsed is None and (day := parse_date(value)) is not None:
                 parsed = datetime(day.year, day.month, day.day)
-        except ValueError:
-            parsed = None
+        except ValueError as error:
+            raise PayloadError(f"'purchased_at' is an impossible date: {value!r} ({error}).") from error
     else:
         parsed = None
     if parsed is None:
@@ -147,8 +147,10 @@ def _line(data, index):
     if support_until not in (None, ""):
         try:
             parsed = parse_date(str(support_until)[:10]) if isinstance(support_until, str) else None
-        except ValueError:
-            parsed = None
+        except ValueError as error:
+            raise PayloadError(
+                f"'{where}.support_until' is an impossible date: {support_until!r} ({error})."
+            ) from error
         if parsed is None:
             raise PayloadError(f"'{where}.support_until' must be a date (YYYY-MM-DD).")
         support_until = parsed
