@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.admin_access import DENIED, LOGIN, OK, outcome
 from wagtail_support.notifications.models import Notification, NotificationStatus
 
 pytestmark = pytest.mark.django_db
@@ -73,20 +74,6 @@ def get_as(client, user, url):
     if user is not None:
         client.force_login(user)
     return client.get(url)
-
-
-LOGIN, DENIED, OK = "login", "denied", "ok"
-
-
-def outcome(response):
-    """Wagtail's admin answers a refused permission with a redirect to its dashboard."""
-    if response.status_code == 200:
-        return OK
-    assert response.status_code == 302, response.status_code
-    location = response["Location"]
-    if location.startswith(reverse("wagtailadmin_login")):
-        return LOGIN
-    return DENIED if location == reverse("wagtailadmin_home") else OK
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from tests.admin_access import DENIED, LOGIN, OK, outcome
 from tests.factories import (
     EntitlementFactory,
     InstallationFactory,
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.django_db
 
 INDEX = reverse("wagtail_support_purchases:index")
 ADD = reverse("wagtail_support_purchases:add")
-LOGIN, DENIED, OK = "login", "denied", "ok"
 
 
 def with_permissions(user, *codenames):
@@ -56,17 +56,6 @@ def purchase():
     )
     InstallationFactory(entitlement=entitlement, domain="ann.example")
     return entitlement.purchase
-
-
-def outcome(response):
-    """Wagtail's admin answers a refused permission with a redirect to its dashboard."""
-    if response.status_code == 200:
-        return OK
-    assert response.status_code == 302, response.status_code
-    location = response["Location"]
-    if location.startswith(reverse("wagtailadmin_login")):
-        return LOGIN
-    return DENIED if location == reverse("wagtailadmin_home") else OK
 
 
 def action_urls(purchase):

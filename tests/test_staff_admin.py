@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.admin_access import DENIED, LOGIN, OK, outcome
 from tests.factories import (
     CannedResponseFactory,
     CoveragePolicyFactory,
@@ -20,21 +21,7 @@ from wagtail_support.tickets.models import Ticket, TicketStatus
 
 pytestmark = pytest.mark.django_db
 
-LOGIN, DENIED, OK, NOT_ALLOWED = "login", "denied", "ok", "405"
 INDEX = reverse("wagtail_support_tickets:index")
-
-
-def outcome(response):
-    """Wagtail answers a refused permission with a redirect to its dashboard."""
-    if response.status_code == 200:
-        return OK
-    if response.status_code == 405:
-        return NOT_ALLOWED
-    assert response.status_code == 302, response.status_code
-    location = response["Location"]
-    if location.startswith(reverse("wagtailadmin_login")):
-        return LOGIN
-    return DENIED if location == reverse("wagtailadmin_home") else OK
 
 
 @pytest.fixture

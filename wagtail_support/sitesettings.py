@@ -105,3 +105,11 @@ class SupportSettings(BaseSiteSetting):
         """The target in hours for a product of ``kind``: its own when set, else the general one."""
         own = getattr(self, f"first_response_hours_{kind}", None)
         return self.first_response_hours if own is None else own
+
+
+def default_site_settings():
+    """The support settings of the default Wagtail site, or unsaved defaults while there is no site."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    return SupportSettings.for_site(site) if site else SupportSettings()

@@ -88,9 +88,9 @@ def _revoke(purchase, status):
     purchase.status = status
     purchase.revoked_at = now
     purchase.save(update_fields=["status", "revoked_at"])
-    granted = Entitlement.objects.filter(purchase=purchase)
-    Entitlement.objects.filter(pk__in=granted.values("pk")).update(active=False, revoked_at=now)
-    Entitlement.objects.filter(granted_by__in=granted.values("pk"), active=True).update(
+    Entitlement.objects.filter(purchase=purchase).update(active=False, revoked_at=now)
+    # Themes claimed with a revoked hosting plan lose their support too.
+    Entitlement.objects.filter(granted_by__purchase=purchase, active=True).update(
         active=False, revoked_at=now
     )
 

@@ -4,24 +4,24 @@ E-mails carry the message text and a link to the ticket; never a log-in link.
 """
 
 from django.urls import NoReverseMatch, reverse
-from wagtail.models import Site
 
 from wagtail_support.notifications.links import absolute_url
 from wagtail_support.notifications.outbox import notify
 
 
 def team_addresses():
-    from wagtail_support.sitesettings import SupportSettings
+    from wagtail_support.sitesettings import default_site_settings
 
-    site = Site.objects.filter(is_default_site=True).first()
-    return SupportSettings.for_site(site).team_email_list if site else []
+    return default_site_settings().team_email_list
+
+
+def assignee_addresses(ticket):
+    return [ticket.assignee.email] if ticket.assignee_id and ticket.assignee.email else []
 
 
 def staff_recipients(ticket):
     """The assignee when there is one, else the team addresses of the support settings."""
-    if ticket.assignee_id and ticket.assignee.email:
-        return [ticket.assignee.email]
-    return team_addresses()
+    return assignee_addresses(ticket) or team_addresses()
 
 
 def customer_ticket_url(ticket):
@@ -57,7 +57,7 @@ def _context(ticket, message=None, **extra):
 
 def ticket_opened(ticket, message):
     staff_context = _context(ticket, message, ticket_url=staff_ticket_url(ticket))
-    for address in {*team_addresses(), *staff_recipients(ticket)}:
+    for address in dict.fromkeys([*team_addresses(), *assignee_addresses(ticket)]):  # each once, in order
         notify(
             "ticket_opened_staff", address, staff_context, dedupe_key=f"ticket-opened:{ticket.pk}:{address}"
         )
@@ -88,7 +88,7 @@ def status_changed(ticket, by):
     key = f"status:{ticket.pk}:{ticket.status}:{ticket.last_activity_at.timestamp()}"
     if by.pk == ticket.customer_id:
         context = _context(ticket, ticket_url=staff_ticket_url(ticket))
-        for address in staff_recipients(ticket) if ticket.assignee_id else []:
+        for address in assignee_addresses(ticket):
             notify("ticket_status_staff", address, context, dedupe_key=f"{key}:{address}")
     else:
         notify(

@@ -57,12 +57,9 @@ def first_response_due(product, opened_at):
     The target comes from the default site's support settings: the one for the product's kind
     when set, else the general one; 0 hours means no target (None).
     """
-    from wagtail.models import Site
+    from wagtail_support.sitesettings import default_site_settings
 
-    from wagtail_support.sitesettings import SupportSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    hours = SupportSettings.for_site(site).first_response_hours_for(product.kind) if site else 24
+    hours = default_site_settings().first_response_hours_for(product.kind)
     return opened_at + timedelta(hours=hours) if hours else None
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail_support.sitesettings import default_site_settings
 from wagtail_support.tickets import notifications, services
 from wagtail_support.tickets.models import OPEN_STATUSES, Message, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.services import TicketError
@@ -109,7 +110,7 @@ def stale_tickets(days, now=None):
 
 def auto_close_stale(days=None, now=None):
     """Close tickets awaiting the customer past the limit (support settings); returns how many."""
-    days = support_settings_for_default_site().auto_close_days if days is None else days
+    days = default_site_settings().auto_close_days if days is None else days
     if not days:
         return 0
     closed = 0
@@ -136,7 +137,7 @@ def breaching_tickets(hours, now=None):
 
 def remind_breaching(hours=None, now=None):
     """E-mail the assignee (or the team) once about each ticket about to miss its target."""
-    hours = support_settings_for_default_site().breach_warning_hours if hours is None else hours
+    hours = default_site_settings().breach_warning_hours if hours is None else hours
     if not hours:
         return 0
     tickets = list(
@@ -147,12 +148,3 @@ def remind_breaching(hours=None, now=None):
     for ticket in tickets:
         notifications.breach_warning(ticket)
     return len(tickets)
-
-
-def support_settings_for_default_site():
-    from wagtail.models import Site
-
-    from wagtail_support.sitesettings import SupportSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    return SupportSettings.for_site(site) if site else SupportSettings()
