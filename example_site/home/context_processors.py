@@ -1,9 +1,17 @@
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 
-def site_menu(request):
-    """The live pages under the site's root that editors marked "show in menus"."""
+def _menu_pages(request):
     site = Site.find_for_request(request)
     if site is None:
-        return {"site_menu": []}
-    return {"site_menu": site.root_page.get_children().live().in_menu().specific()}
+        return []
+    return list(site.root_page.get_children().live().in_menu().specific())
+
+
+def site_menu(request):
+    """The live pages under the site's root that editors marked "show in menus".
+
+    Looked up only when a template shows the menu: admin pages, e-mails and the like never do.
+    """
+    return {"site_menu": SimpleLazyObject(lambda: _menu_pages(request))}

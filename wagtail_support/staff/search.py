@@ -2,7 +2,8 @@
 
 A reference ("SUP-1042") or an e-mail address finds by equality. Other words are matched against
 ticket titles and the text of every message (internal notes too): on PostgreSQL with full-text
-search on the GIN indexes of migration 0008 (``to_tsvector('simple', ...)``, so no stemming and any
+search on each ticket's search document (migration 0010: a ``tsvector`` of its title and messages,
+kept current by the database, with a GIN index; ``'simple'`` configuration, so no stemming and any
 language works); elsewhere with a case-insensitive substring match.
 
 Wagtail's search backend is not used for the queue: a ticket's messages would have to be indexed
@@ -12,20 +13,22 @@ for 100,000 tickets and their 500,000 messages is a long job on its own (see doc
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, Func, Q
+from django.db.models import Q
+from django.db.models.expressions import Expression
 
-from wagtail_support.tickets.models import Message, Ticket, pk_from_reference
+from wagtail_support.tickets.models import Message, pk_from_reference
 
 
-class SimpleTsVector(Func):
-    """``to_tsvector('simple', column)``, exactly the expression the GIN indexes cover."""
+class SearchDocument(Expression):
+    """The ticket's ``search_document`` column, which only PostgreSQL has (Django's model does not)."""
 
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-
-    def __init__(self, field):
+    def __init__(self):
         from django.contrib.postgres.search import SearchVectorField
 
-        super().__init__(F(field), output_field=SearchVectorField())
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.search_document", []
 
 
 def search_tickets(queryset, query):
@@ -43,10 +46,6 @@ def search_tickets(queryset, query):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery
 
-        terms = SearchQuery(query, config="simple")
-        # Two index scans joined by UNION: an OR across both tables would make PostgreSQL read every ticket.
-        in_titles = Ticket.objects.alias(document=SimpleTsVector("title")).filter(document=terms).values("pk")
-        in_messages = Message.objects.alias(document=SimpleTsVector("body")).filter(document=terms)
-        return queryset.filter(pk__in=in_titles.union(in_messages.values("ticket_id")))
+        return queryset.alias(document=SearchDocument()).filter(document=SearchQuery(query, config="simple"))
     in_messages = Message.objects.filter(body__icontains=query)
     return queryset.filter(Q(title__icontains=query) | Q(pk__in=in_messages.values("ticket_id")))

@@ -3,22 +3,27 @@
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import (
-    BulkActionsCheckboxColumn,
-    TitleColumn,
-)
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.staff import views
-from wagtail_support.staff.columns import ActivityColumn, DueColumn, StatusColumn, TextColumn
+from wagtail_support.staff.columns import (
+    ActivityColumn,
+    CheckboxColumn,
+    ChoiceColumn,
+    DueColumn,
+    QueueTable,
+    ReferenceColumn,
+    StatusColumn,
+    TextColumn,
+)
 from wagtail_support.staff.filters import TicketFilterSet
 from wagtail_support.staff.menu import TicketMenuItemMixin
 from wagtail_support.staff.models import CannedResponse
 from wagtail_support.staff.search import search_tickets
-from wagtail_support.tickets.models import Ticket, TicketStatus
+from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus
 
 
 def _customer(ticket):
@@ -31,6 +36,7 @@ def _assignee(ticket):
 
 class TicketIndexView(IndexView):
     template_name = "wagtail_support/admin/tickets/index.html"
+    table_class = QueueTable
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("customer", "product", "assignee")
@@ -40,7 +46,7 @@ class TicketIndexView(IndexView):
 
     @cached_property
     def columns(self):
-        return [BulkActionsCheckboxColumn("bulk_actions", obj_type="ticket"), *super().columns]
+        return [CheckboxColumn("bulk_actions", obj_type="ticket"), *super().columns]
 
 
 class TicketViewSet(RecordViewSetMixin, ModelViewSet):
@@ -60,7 +66,7 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
     search_fields = ["title"]  # the search itself is ``staff.search.search_tickets``
     search_backend_name = None
     list_display = [
-        TitleColumn(
+        ReferenceColumn(
             "reference",
             label=_("Reference"),
             url_name=f"{views.URL_NAMESPACE}:inspect",
@@ -69,14 +75,15 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
         ),
         TextColumn("title", label=_("Title"), sort_key="title"),
         TextColumn("customer", label=_("Customer"), accessor=_customer),
-        TextColumn("product", label=_("Product"), accessor="product.name"),
+        TextColumn("product", label=_("Product"), accessor=lambda ticket: ticket.product.name),
         StatusColumn(
-            "get_status_display",
+            "status",
+            TicketStatus,
             label=_("Status"),
             sort_key="status",
             primary=lambda t: t.status in (TicketStatus.NEW, TicketStatus.AWAITING_STAFF),
         ),
-        TextColumn("priority", label=_("Priority"), accessor="get_priority_display", sort_key="priority"),
+        ChoiceColumn("priority", TicketPriority, label=_("Priority"), sort_key="priority"),
         TextColumn("assignee", label=_("Assignee"), accessor=_assignee),
         ActivityColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         DueColumn("first_response_due_at", label=_("First response due"), sort_key="first_response_due_at"),

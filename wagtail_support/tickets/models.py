@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 from wagtail_support.conf import support_settings
 from wagtail_support.tickets.storage import attachment_storage, attachment_upload_to
@@ -26,7 +25,7 @@ class TicketPriority(models.IntegerChoices):
     URGENT = 40, _("Urgent")
 
 
-class Ticket(index.Indexed, models.Model):
+class Ticket(models.Model):
     """A customer's question about one entitled product, and the conversation that answers it."""
 
     customer = models.ForeignKey(
@@ -90,18 +89,6 @@ class Ticket(index.Indexed, models.Model):
         related_name="+",
     )
 
-    search_fields = [
-        index.SearchField("title"),
-        index.AutocompleteField("title"),
-        index.RelatedFields("customer", [index.SearchField("email")]),
-        index.FilterField("status"),
-        index.FilterField("customer_id"),
-        index.FilterField("assignee_id"),
-        index.FilterField("product_id"),
-        index.FilterField("priority"),
-        index.FilterField("last_activity_at"),
-    ]
-
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
 
@@ -114,7 +101,12 @@ class Ticket(index.Indexed, models.Model):
             models.Index(fields=["status", "-last_activity_at"], name="wsupport_ticket_queue"),
             models.Index(fields=["customer", "-last_activity_at"], name="wsupport_ticket_customer"),
             models.Index(fields=["assignee", "status"], name="wsupport_ticket_assignee"),
-            models.Index(fields=["status", "first_response_due_at"], name="wsupport_ticket_due"),
+            # Overdue and nearly overdue tickets: the open ones still waiting for a first response.
+            models.Index(
+                fields=["first_response_due_at"],
+                name="wsupport_ticket_unanswered",
+                condition=models.Q(first_response_at__isnull=True, status__in=OPEN_STATUSES),
+            ),
         ]
         permissions = [
             ("reply_ticket", _("Can reply to tickets and write internal notes")),
@@ -146,7 +138,7 @@ def pk_from_reference(reference):
     return pk if pk > 0 else None
 
 
-class Message(index.Indexed, models.Model):
+class Message(models.Model):
     """One message of a ticket: a customer's or an agent's public reply, or an internal staff note."""
 
     ticket = models.ForeignKey(
@@ -164,12 +156,6 @@ class Message(index.Indexed, models.Model):
     from_staff = models.BooleanField(_("from the team"), default=False)
     is_internal = models.BooleanField(_("internal note"), default=False)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-
-    search_fields = [
-        index.SearchField("body"),
-        index.FilterField("ticket_id"),
-        index.FilterField("is_internal"),
-    ]
 
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
