@@ -159,6 +159,13 @@ def test_queue_filters_search_and_columns(client, users, ticket):
     assert listed("?unread=true") == {ticket.reference, other.reference}
 
 
+def test_queue_tags_tickets_the_team_has_not_read(client, users, ticket):
+    TicketFactory(unread_by_staff=False)
+    client.force_login(users["agent"])
+    content = client.get(INDEX).content.decode()
+    assert content.count('w-status--primary">Unread<') == 1
+
+
 def test_queue_flags_overdue_tickets(client, users):
     from datetime import timedelta
 

@@ -145,12 +145,20 @@ class ReferenceColumn(TitleColumn):
     Its ``<span>`` carries the id the row's checkbox is described by.
     """
 
+    def get_link_url(self, instance, parent_context):
+        # The ticket screen's URL ends in "<pk>/": reverse it once per rendering, not once per row.
+        key = f"url:{self.name}"
+        prefix = parent_context.get(key)
+        if prefix is None:
+            prefix = parent_context[key] = reverse(self.url_name, args=(0,))[: -len("0/")]
+        return f"{prefix}{quote(instance.pk)}/"
+
     def render_cell_html(self, instance, parent_context):
         unread = _render_state(parent_context)["unread"] if instance.unread_by_staff else ""
         return format_html(
             '<td class="title"><div class="title-wrapper">'
             '<a href="{}"><span id="{}">{}</span></a>{}</div></td>',
-            reverse(self.url_name, args=(quote(instance.pk),)),
+            self.get_link_url(instance, parent_context),
             self.get_title_id(instance, parent_context),
             self.get_value(instance),
             unread,
