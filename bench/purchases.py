@@ -11,7 +11,13 @@ Run from the repository root (PostgreSQL and Redis must be running)::
   each purchase's e-mail is written to the outbox and its task published after COMMIT, as on a live
   site, but nothing is sent. The queue is deleted at the end.
 * (a) ``--purchases`` paid orders, each a call of ``record_purchase`` (its own transaction): a fifth of
-  them by returning buyers, one or two lines each, out of 20 supported products. Target >= 500/s.
+  them by returning buyers, one or two lines each, out of 20 supported products, one after the other
+  in this process. Target >= 500/s. The first ``WARM_UP`` orders are not timed: they load templates and
+  open connections, and their SQL statements are counted (per purchase, BEGIN and COMMIT not included).
+  Then ``--processes`` processes (default: one per CPU) record another ``--purchases`` orders (the
+  same mix, other buyers) at once, each order still one ``record_purchase`` call, as web or worker
+  processes do when webhooks arrive together; the figure is all their orders over the time from the
+  first start to the last finish. ``--processes 1`` leaves that part out.
 * (b) A CSV file of ``--rows`` rows (orders of one to three lines, 3% unknown products) imported with
   ``manage.py support_import_purchases --no-notify``, reading the file included. Target <= 60 s.
 
@@ -29,6 +35,7 @@ import time
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from queue import Empty
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +48,7 @@ PG_DATABASE = "wagtail_support_bench_purchases"
 RECORD_TARGET_PER_S = 500
 IMPORT_TARGET_S = 60
 PRODUCTS = 20
+WARM_UP = 100
 
 
 class Database:
@@ -94,47 +102,131 @@ def make_products():
         product.save()
 
 
-def phase_a(args, rng):
-    from django.db import connection
-
-    from wagtail_support.notifications.models import Notification
+def paid_orders(count, rng, prefix):
+    """``count`` orders: a fifth by returning buyers, one or two lines each, out of the products."""
     from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
-    from wagtail_support.purchases.services import record_purchase
 
     start_day = datetime(2025, 1, 1, tzinfo=UTC)
-    purchases = []
-    for i in range(args.purchases):
+    orders = []
+    for i in range(count):
         buyer = rng.randrange(i) if i and rng.random() < 0.2 else i
         lines = tuple(
             PurchaseLine(f"sku-{rng.randrange(PRODUCTS)}", "Product", rng.randint(1, 2))
             for _ in range(rng.randint(1, 2))
         )
-        purchases.append(
+        orders.append(
             PurchaseData(
                 source="bench",
-                external_id=f"A{i}",
-                email=f"buyer{buyer}@example.com",
+                external_id=f"{prefix}{i}",
+                email=f"buyer-{prefix.lower()}{buyer}@example.com",
                 name=f"Buyer {buyer}",
                 purchased_at=start_day + timedelta(minutes=i),
                 lines=lines,
             )
         )
-    record_purchase(purchases[0])  # warm-up (templates, connections); counted in the rows, not the time
-    log(f"recording {len(purchases) - 1} purchases with record_purchase")
+    return orders
+
+
+def phase_a(args, rng):
+    from django.db import connection
+
+    from wagtail_support.notifications.models import Notification
+    from wagtail_support.purchases.services import record_purchase
+
+    purchases = paid_orders(args.purchases, rng, "A")
+    warm_up, timed = purchases[:WARM_UP], purchases[WARM_UP:]
+    statements = 0
+
+    def count(execute, *params):  # only while warming up (templates, connections), never while timing
+        nonlocal statements
+        statements += 1
+        return execute(*params)
+
+    with connection.execute_wrapper(count):
+        for data in warm_up:
+            record_purchase(data)
+    log(f"recording {len(timed)} purchases with record_purchase")
     started = time.perf_counter()
-    for data in purchases[1:]:
+    for data in timed:
         record_purchase(data)
     seconds = time.perf_counter() - started
-    rate = (len(purchases) - 1) / seconds
+    rate = len(timed) / seconds
     queued = Notification.objects.filter(status="pending").count()
-    out(f"(a) record_purchase, one transaction per purchase, {len(purchases) - 1} purchases")
+    out(f"(a) record_purchase, one transaction per purchase, {len(timed)} purchases, one process")
     out(
         f"    {seconds:8.2f} s   {rate:8.0f} purchases/s   target >= {RECORD_TARGET_PER_S}/s   "
         f"{verdict(rate >= RECORD_TARGET_PER_S)}"
     )
+    out(
+        f"    {statements / len(warm_up):.1f} SQL statements per purchase besides BEGIN and COMMIT "
+        f"(counted over the {len(warm_up)} untimed warm-up purchases)"
+    )
     out(f"    outbox: {queued} e-mails pending (queued to Redis after each COMMIT; no worker sends them)")
     connection.close()
     return queued
+
+
+def _record_share(orders, barrier, results):
+    """One process of (a) at once: wait for the others, record ``orders`` one by one, report the times."""
+    from django.db import connections
+
+    from wagtail_support.purchases.services import record_purchase
+
+    record_purchase(orders[0])  # warm-up, as in one process: connections, templates
+    barrier.wait(timeout=60)
+    started = time.perf_counter()
+    for data in orders[1:]:
+        record_purchase(data)
+    results.put((started, time.perf_counter(), len(orders) - 1))
+    connections.close_all()
+
+
+def phase_a_processes(args, rng):
+    import multiprocessing
+
+    from django.db import connections
+
+    from wagtail_support.notifications.models import Notification
+
+    purchases = paid_orders(args.purchases, rng, "P")
+    shares = [purchases[i :: args.processes] for i in range(args.processes)]
+    # Forked children inherit Django, set up, but not its connections (closed first; Celery resets its own).
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(args.processes), context.Queue()
+    connections.close_all()
+    before = Notification.objects.filter(status="pending").count()
+    connections.close_all()
+    log(f"recording {args.purchases - args.processes} purchases from {args.processes} processes at once")
+    children = [context.Process(target=_record_share, args=(share, barrier, results)) for share in shares]
+    for child in children:
+        child.start()
+    reports = []
+    while len(reports) < len(children):
+        try:
+            reports.append(results.get(timeout=1))
+        except Empty:
+            if any(child.exitcode for child in children):
+                break
+    for child in children:
+        child.join(timeout=60)
+    if len(reports) < len(children):
+        for child in children:
+            child.kill()
+        raise SetupError("a recording process failed; see its traceback above")
+    seconds = max(end for _, end, _ in reports) - min(start for start, _, _ in reports)
+    count = sum(n for _, _, n in reports)
+    rate = count / seconds
+    queued = Notification.objects.filter(status="pending").count() - before
+    out(
+        f"    the same from {args.processes} processes at once, {count} more purchases "
+        f"(as web or worker processes receiving webhooks together)"
+    )
+    out(
+        f"    {seconds:8.2f} s   {rate:8.0f} purchases/s   target >= {RECORD_TARGET_PER_S}/s   "
+        f"{verdict(rate >= RECORD_TARGET_PER_S)}"
+    )
+    out(f"    outbox: {queued} more e-mails pending")
+    connections.close_all()
 
 
 def write_csv(path, rows, rng):
@@ -194,11 +286,17 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--purchases", type=int, default=10_000, help="purchases in (a) (default 10000)")
     parser.add_argument("--rows", type=int, default=100_000, help="CSV rows in (b) (default 100000)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes recording at once after (a); 1 leaves that out (default: one per CPU)",
+    )
     parser.add_argument("--broker", default=DEFAULT_BROKER, help=f"Redis broker (default {DEFAULT_BROKER})")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the generated data")
     args = parser.parse_args(argv)
-    if args.purchases < 2 or args.rows < 1:
-        parser.error("--purchases must be at least 2 and --rows at least 1")
+    if args.purchases <= WARM_UP or args.rows < 1 or args.processes < 1:
+        parser.error(f"--purchases must be more than {WARM_UP}, --rows and --processes at least 1")
     return args
 
 
@@ -251,6 +349,8 @@ def main(argv=None):
         out(f"  versions: Django {django.get_version()}, Python {sys.version.split()[0]}")
         out()
         phase_a(args, rng)
+        if args.processes > 1:
+            phase_a_processes(args, random.Random(args.seed + 1))  # noqa: S311 - test data
         purged = purge_queue(redis_client, queue)
         out(f"    {purged} task(s) waited in the queue; purged")
         out()

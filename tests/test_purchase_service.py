@@ -6,12 +6,21 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connections
+from django.core.cache import cache
+from django.db import connections, transaction
 from django.utils import timezone
 
 from tests.factories import SupportedProductFactory
 from wagtail_support.notifications.models import Notification
-from wagtail_support.purchases.models import CustomerAccount, Entitlement, Purchase, PurchaseStatus
+from wagtail_support.purchases import catalogue
+from wagtail_support.purchases.models import (
+    CustomerAccount,
+    Entitlement,
+    ProductReference,
+    Purchase,
+    PurchaseStatus,
+    SupportedProduct,
+)
 from wagtail_support.purchases.payload import PayloadError, PurchaseData, PurchaseLine
 from wagtail_support.purchases.services import record_purchase, revoke_purchase
 from wagtail_support.signals import purchase_completed, purchase_revoked
@@ -150,6 +159,69 @@ def test_signals_reach_the_service(theme):
     assert Purchase.objects.get().is_paid
     purchase_revoked.send(sender="tests", purchase=order(status="refunded"))
     assert Purchase.objects.get().status == PurchaseStatus.REFUNDED
+
+
+@pytest.mark.django_db
+def test_a_repeated_delivery_inside_the_callers_transaction_leaves_it_usable(theme):
+    with transaction.atomic():
+        first = record_purchase(order())
+        assert record_purchase(order(name="Someone Else")).pk == first.pk
+        assert (Purchase.objects.count(), User.objects.count(), Notification.objects.count()) == (1, 1, 1)
+
+
+@pytest.mark.django_db
+def test_a_buyer_known_before_without_a_support_account_gets_one(theme):
+    existing = User.objects.create_user("ann", "ann@example.com")
+    assert record_purchase(order(email="ann@example.com")).customer == existing
+    assert not CustomerAccount.objects.get(user=existing).setup_pending
+
+
+@pytest.mark.django_db
+def test_recording_a_purchase_takes_a_handful_of_queries(theme, django_assert_num_queries):
+    record_purchase(order("1"))  # the product is looked up once, then remembered
+    # Savepoint and release of record_purchase's own block (nested in the test's transaction), the buyer
+    # looked up, user, account, purchase and entitlement inserted, the e-mail queued in its savepoint.
+    with django_assert_num_queries(10):
+        record_purchase(order("2", email="new@example.com", lines=(("AURORA", 1),)))
+    with django_assert_num_queries(9):  # a returning buyer: no user, and the account is left as it is
+        record_purchase(order("3", email="new@example.com", lines=(("AURORA", 1),)))
+
+
+@pytest.mark.django_db
+def test_a_product_edited_after_a_purchase_applies_to_the_next_one(theme):
+    record_purchase(order("1"))
+    theme.support_period_days = 30
+    theme.save()
+    assert record_purchase(order("2")).entitlements.get().support_until == date(2026, 3, 31)
+
+
+@pytest.mark.django_db
+def test_a_reference_added_moved_or_removed_counts_at_once(theme):
+    assert record_purchase(order("1", lines=(("NEBULA", 1),))).unknown_references
+    nebula = SupportedProductFactory(name="Nebula theme", references=["NEBULA"])
+    assert record_purchase(order("2", lines=(("NEBULA", 1),))).entitlements.get().product == nebula
+    reference = ProductReference.objects.get(reference="NEBULA")
+    reference.product = theme
+    reference.save()
+    assert record_purchase(order("3", lines=(("NEBULA", 1),))).entitlements.get().product == theme
+    ProductReference.objects.get(reference="NEBULA").delete()
+    assert record_purchase(order("4", lines=(("NEBULA", 1),))).unknown_references
+
+
+@pytest.mark.django_db
+def test_a_product_edited_in_another_process_reaches_this_one_through_the_cache(theme):
+    record_purchase(order("1"))
+    SupportedProduct.objects.filter(pk=theme.pk).update(support_period_days=30)  # no signal here
+    assert record_purchase(order("2")).entitlements.get().support_until == date(2027, 3, 1)  # remembered
+    cache.set(catalogue.VERSION_KEY, "saved-elsewhere")  # the other process's save changes the version
+    assert record_purchase(order("3")).entitlements.get().support_until == date(2026, 3, 31)
+
+
+@pytest.mark.django_db
+def test_purchases_are_recorded_while_the_cache_is_down(theme, settings):
+    dead = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": dead}
+    assert record_purchase(order()).entitlements.get().product == theme
 
 
 @pytest.mark.parametrize(

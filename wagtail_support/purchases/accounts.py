@@ -8,7 +8,7 @@ dies once the password is set.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -36,24 +36,31 @@ def find_customer(email):
 
 
 def customer_for(email, name=""):
-    """Return ``(user, created)`` for a buyer's e-mail; a new user has no usable password yet."""
-    if user := find_customer(email):
-        CustomerAccount.objects.get_or_create(user=user)
-        return user, False
+    """Return ``(user, created)`` for a buyer's e-mail; a new user has no usable password yet.
+
+    Call it in a transaction that is retried on ``IntegrityError`` (``record_purchase`` is): when the
+    same buyer's other order creates the account at the same moment, the loser's insert fails, and
+    its next attempt finds the account.
+    """
     User = get_user_model()
     email = email.strip()
     username = email.lower()[: User._meta.get_field(User.USERNAME_FIELD).max_length]
-    first_name, _, last_name = name.strip().partition(" ")
-    try:
-        with transaction.atomic():
-            user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
-            setattr(user, User.USERNAME_FIELD, username)
-            user.set_unusable_password()
-            user.save()
-    except IntegrityError:  # the same buyer's other order created it a moment ago
-        user = User.objects.get(**{User.USERNAME_FIELD: username})
-        CustomerAccount.objects.get_or_create(user=user)
+    # One query: the buyer by e-mail, and any user already holding the username a new account would take.
+    candidates = list(
+        User.objects.filter(
+            Q(email__iexact=email, is_active=True) | Q(**{User.USERNAME_FIELD: username})
+        ).order_by("pk")
+    )
+    by_email = (u for u in candidates if u.is_active and u.email.upper() == email.upper())
+    if user := next(by_email, None) or next(iter(candidates), None):
+        # Users who never bought before have no support account yet; one INSERT, no look first.
+        CustomerAccount.objects.bulk_create([CustomerAccount(user=user)], ignore_conflicts=True)
         return user, False
+    first_name, _, last_name = name.strip().partition(" ")
+    user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
+    setattr(user, User.USERNAME_FIELD, username)
+    user.set_unusable_password()
+    user.save()
     CustomerAccount.objects.create(user=user, setup_pending=True)
     return user, True
 

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from wagtail_support.purchases import accounts, services
+from wagtail_support.purchases import accounts, catalogue, services
 from wagtail_support.purchases.models import CustomerAccount, Entitlement, Purchase, PurchaseStatus
 from wagtail_support.purchases.payload import PayloadError, PurchaseData
 
@@ -186,7 +186,7 @@ def _import_chunk(chunk, notify):
             report.orders_revoked += 1
 
     customers = _customers([order.purchase for order in new_paid], report)
-    products = services.products_by_reference(
+    products = catalogue.products_by_reference(
         {line.product_ref for order in new_paid for line in order.purchase.lines}
     )
     purchases, entitlements, announced = [], [], []

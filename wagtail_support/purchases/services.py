@@ -10,7 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wagtail_support.purchases import accounts
-from wagtail_support.purchases.models import Entitlement, ProductReference, Purchase, PurchaseStatus
+from wagtail_support.purchases.catalogue import products_by_reference
+from wagtail_support.purchases.models import Entitlement, Purchase, PurchaseStatus
+
+RECORD_ATTEMPTS = 3
 
 
 def record_purchase(data):
@@ -24,28 +27,36 @@ def record_purchase(data):
     if data.status != PurchaseStatus.PAID:
         return revoke_purchase(data)
     order = {"source": data.source, "external_id": data.external_id}
-    with transaction.atomic():
-        if existing := Purchase.objects.filter(**order).first():
+    for attempt in range(RECORD_ATTEMPTS):
+        if attempt and (existing := Purchase.objects.filter(**order).first()):
             return existing  # a repeated delivery: nothing to do
-        customer, new_account = accounts.customer_for(data.email, data.name)
-        purchase = Purchase(
-            **order,
-            email=data.email,
-            name=data.name,
-            customer=customer,
-            purchased_at=data.purchased_at,
-            raw_payload=data.raw or data.as_json(),
-        )
-        entitlements, purchase.unknown_references = build_entitlements(
-            purchase, data.lines, products_by_reference({line.product_ref for line in data.lines})
-        )
         try:
             with transaction.atomic():
-                purchase.save(force_insert=True)
-        except IntegrityError:  # the same order, delivered concurrently, was recorded first
-            return Purchase.objects.get(**order)
-        Entitlement.objects.bulk_create(entitlements)
-        accounts.announce_purchase(purchase, new_account)
+                return _record_new(data, order)
+        except IntegrityError:  # this order or this buyer was recorded first, maybe a moment ago: look again
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
+    return None  # pragma: no cover
+
+
+def _record_new(data, order):
+    # Written optimistically, without a look first and without a savepoint per row: when the order is
+    # already there, its unique constraint rolls the whole attempt back, user included.
+    customer, new_account = accounts.customer_for(data.email, data.name)
+    purchase = Purchase(
+        **order,
+        email=data.email,
+        name=data.name,
+        customer=customer,
+        purchased_at=data.purchased_at,
+        raw_payload=data.raw or data.as_json(),
+    )
+    entitlements, purchase.unknown_references = build_entitlements(
+        purchase, data.lines, products_by_reference({line.product_ref for line in data.lines})
+    )
+    purchase.save(force_insert=True)
+    Entitlement.objects.bulk_create(entitlements)
+    accounts.announce_purchase(purchase, new_account)
     return purchase
 
 
@@ -95,18 +106,10 @@ def _revoke(purchase, status):
     )
 
 
-def products_by_reference(references):
-    """``{reference: SupportedProduct}`` for the known ones among ``references``."""
-    return {
-        ref.reference: ref.product
-        for ref in ProductReference.objects.filter(reference__in=references).select_related("product")
-    }
-
-
 def build_entitlements(purchase, lines, products):
     """The unsaved entitlements ``lines`` grant on ``purchase``, and the unknown lines (for staff).
 
-    ``products`` maps references to products (``products_by_reference``). The one place where the
+    ``products`` maps references to products (``catalogue.products_by_reference``). The one place where the
     support period, installations and bundled claims of a purchase line are worked out.
     """
     entitlements, unknown = [], []
