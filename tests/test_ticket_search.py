@@ -23,7 +23,9 @@ def test_titles_and_every_message_are_searched_internal_notes_included():
     ticket = TicketFactory(title="Checkout page is blank")
     MessageFactory(ticket=ticket, body="The payment widget vanished")
     agent = UserFactory(username="agent")
-    MessageFactory(ticket=ticket, author=agent, from_staff=True, is_internal=True, body="Cache plugin conflict")
+    MessageFactory(
+        ticket=ticket, author=agent, from_staff=True, is_internal=True, body="Cache plugin conflict"
+    )
     TicketFactory(title="Header menu")
 
     assert found("checkout") == {ticket.pk}
