@@ -1,8 +1,12 @@
 """The queue's table and columns, rendered in Python.
 
 A queue page has 25 rows of 10 cells; a template (and a ``{% component %}`` tag) per cell made the table
-most of the page's server time. Headers still use Wagtail's templates: there are only ten of them.
+most of the page's server time. Each column here writes its cell as a string (``cell()``), every value
+escaped with ``html.escape`` as Django's ``escape`` does, and the table joins them once. Headers still
+use Wagtail's templates: there are only ten of them. ``render_cell_html`` stays for Wagtail's API.
 """
+
+from html import escape
 
 from django.contrib.admin.utils import quote
 from django.forms.utils import flatatt
@@ -10,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -19,68 +22,71 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table, Ti
 from wagtail_support.tickets.workflow import is_overdue
 
 
-def _td(column, content):
-    if column.classname:
-        return format_html('<td class="{}">{}</td>', column.classname, content)
-    return format_html("<td>{}</td>", content)
+def _text(value):
+    return "" if value is None else escape(str(value))
 
 
-def _render_state(parent_context):
-    """What every row of one rendering shares: the time now, the date format, the words of the cells."""
-    state = parent_context.get("queue_render_state")
-    if state is None:
-        state = parent_context["queue_render_state"] = {
-            "now": timezone.now(),
-            "format": get_format("SHORT_DATETIME_FORMAT"),
-            "ago": _("%(time)s ago"),
-            "overdue": format_html(' <span class="w-status w-status--label">{}</span>', _("Overdue")),
-            "answered": format_html(' <span class="w-sr-only">{}</span>', _("answered")),
-            "unread": format_html(' <span class="w-status w-status--primary">{}</span>', _("Unread")),
-            "select": _("Select"),
-        }
-    return state
+class RenderState(dict):
+    """What every row of one rendering shares: the time now, the date format, the words of the cells.
+
+    Also the per-column caches (choice labels, URL prefixes). Kept in the table's context.
+    """
+
+    @classmethod
+    def of(cls, parent_context):
+        state = parent_context.get("queue_render_state")
+        if state is None:
+            state = parent_context["queue_render_state"] = cls(
+                now=timezone.now(),
+                format=get_format("SHORT_DATETIME_FORMAT"),
+                ago=_("%(time)s ago"),
+                overdue=f' <span class="w-status w-status--label">{escape(_("Overdue"))}</span>',
+                answered=f' <span class="w-sr-only">{escape(_("answered"))}</span>',
+                unread=f' <span class="w-status w-status--primary">{escape(_("Unread"))}</span>',
+                select=escape(_("Select")),
+            )
+        return state
 
 
-def _time(value, state):
-    local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(),
-        format_date(local, state["format"]),
-        state["ago"] % {"time": timesince(value, state["now"], depth=1)}
-        if value <= state["now"]
-        else format_date(local, "j M H:i"),
-    )
+class QueueColumn(Column):
+    """A column whose ``cell(instance, state)`` returns the escaped ``<td>`` as a plain string."""
 
+    def td(self, content):
+        if self.classname:
+            return f'<td class="{escape(self.classname)}">{content}</td>'
+        return f"<td>{content}</td>"
 
-class TextColumn(Column):
-    """A plain value, escaped."""
+    def cell(self, instance, state):
+        return self.td(_text(self.get_value(instance)))
 
     def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        return _td(self, "" if value is None else value)
+        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
 
 
-class ChoiceColumn(TextColumn):
+class TextColumn(QueueColumn):
+    """A plain value, escaped."""
+
+
+class ChoiceColumn(QueueColumn):
     """The label of a choice field's value (``choices``: a ``TextChoices``/``IntegerChoices`` class).
 
-    The labels are looked up once per rendering, not once per cell through ``get_FOO_display``.
+    The labels are looked up and escaped once per rendering, not once per cell through ``get_FOO_display``.
     """
 
     def __init__(self, name, choices, **kwargs):
         super().__init__(name, **kwargs)
         self.choices = choices
 
-    def get_label(self, instance, parent_context):
+    def choice_label(self, instance, state):
         key = f"labels:{self.name}"
-        labels = parent_context.get(key)
+        labels = state.get(key)
         if labels is None:
-            labels = parent_context[key] = {value: str(label) for value, label in self.choices.choices}
+            labels = state[key] = {value: escape(str(label)) for value, label in self.choices.choices}
         value = getattr(instance, self.name)
-        return labels.get(value, value)
+        return labels.get(value) or _text(value)
 
-    def render_cell_html(self, instance, parent_context):
-        return _td(self, self.get_label(instance, parent_context))
+    def cell(self, instance, state):
+        return self.td(self.choice_label(instance, state))
 
 
 class StatusColumn(ChoiceColumn):
@@ -90,53 +96,58 @@ class StatusColumn(ChoiceColumn):
         super().__init__(name, choices, **kwargs)
         self.primary = primary
 
-    def render_cell_html(self, instance, parent_context):
+    def cell(self, instance, state):
         primary = " w-status--primary" if self.primary(instance) else ""
-        label = self.get_label(instance, parent_context)
-        return _td(self, format_html('<span class="w-status{}">{}</span>', primary, label))
+        return self.td(f'<span class="w-status{primary}">{self.choice_label(instance, state)}</span>')
 
 
-class ActivityColumn(Column):
+class ActivityColumn(QueueColumn):
     """When something last happened, as "3 hours ago" with the exact time on hover."""
 
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        return _td(self, _time(value, _render_state(parent_context)) if value else "")
-
-
-class DueColumn(Column):
-    """The first-response due time, flagged when it has passed without an answer."""
-
-    def render_cell_html(self, instance, parent_context):
+    def cell(self, instance, state):
         value = self.get_value(instance)
         if not value:
-            return _td(self, "")
-        state = _render_state(parent_context)
+            return self.td("")
         local = timezone.localtime(value)
-        when = format_html(
-            '<time datetime="{}">{}</time>', local.isoformat(), format_date(local, state["format"])
-        )
+        if value <= state["now"]:
+            shown = state["ago"] % {"time": timesince(value, state["now"], depth=1)}
+        else:
+            shown = format_date(local, "j M H:i")
+        exact = escape(format_date(local, state["format"]))
+        return self.td(f'<time datetime="{local.isoformat()}" title="{exact}">{escape(shown)}</time>')
+
+
+class DueColumn(QueueColumn):
+    """The first-response due time, flagged when it has passed without an answer."""
+
+    def cell(self, instance, state):
+        value = self.get_value(instance)
+        if not value:
+            return self.td("")
+        local = timezone.localtime(value)
         if is_overdue(instance, state["now"]):
             flag = state["overdue"]
         elif instance.first_response_at is not None:
             flag = state["answered"]
         else:
             flag = ""
-        return _td(self, format_html("{}{}", when, flag))
+        when = escape(format_date(local, state["format"]))
+        return self.td(f'<time datetime="{local.isoformat()}">{when}</time>{flag}')
 
 
 class CheckboxColumn(BulkActionsCheckboxColumn):
     """The bulk-action checkbox, as Wagtail's ``listing_checkbox_cell.html`` renders it."""
 
-    def render_cell_html(self, instance, parent_context):
-        return format_html(
-            '<td class="bulk-action-checkbox-cell"><input type="checkbox" data-object-id="{}"'
-            ' data-bulk-action-checkbox class="bulk-action-checkbox"'
-            ' aria-label="{}" aria-describedby="{}"></td>',
-            quote(instance.pk),
-            _render_state(parent_context)["select"],
-            self.get_aria_describedby(instance),
+    def cell(self, instance, state):
+        return (
+            '<td class="bulk-action-checkbox-cell"><input type="checkbox"'
+            f' data-object-id="{escape(str(quote(instance.pk)))}" data-bulk-action-checkbox'
+            f' class="bulk-action-checkbox" aria-label="{state["select"]}"'
+            f' aria-describedby="{escape(str(self.get_aria_describedby(instance)))}"></td>'
         )
+
+    def render_cell_html(self, instance, parent_context):
+        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
 
 
 class ReferenceColumn(TitleColumn):
@@ -145,45 +156,48 @@ class ReferenceColumn(TitleColumn):
     Its ``<span>`` carries the id the row's checkbox is described by.
     """
 
-    def get_link_url(self, instance, parent_context):
+    def url(self, instance, state):
         # The ticket screen's URL ends in "<pk>/": reverse it once per rendering, not once per row.
         key = f"url:{self.name}"
-        prefix = parent_context.get(key)
+        prefix = state.get(key)
         if prefix is None:
-            prefix = parent_context[key] = reverse(self.url_name, args=(0,))[: -len("0/")]
+            prefix = state[key] = reverse(self.url_name, args=(0,))[: -len("0/")]
         return f"{prefix}{quote(instance.pk)}/"
 
-    def render_cell_html(self, instance, parent_context):
-        unread = _render_state(parent_context)["unread"] if instance.unread_by_staff else ""
-        return format_html(
+    def get_link_url(self, instance, parent_context):
+        return self.url(instance, RenderState.of(parent_context))
+
+    def cell(self, instance, state):
+        unread = state["unread"] if instance.unread_by_staff else ""
+        title_id = escape(str(self.get_title_id(instance, None)))
+        return (
             '<td class="title"><div class="title-wrapper">'
-            '<a href="{}"><span id="{}">{}</span></a>{}</div></td>',
-            self.get_link_url(instance, parent_context),
-            self.get_title_id(instance, parent_context),
-            self.get_value(instance),
-            unread,
+            f'<a href="{escape(self.url(instance, state))}">'
+            f'<span id="{title_id}">{_text(self.get_value(instance))}</span>'
+            f"</a>{unread}</div></td>"
         )
+
+    def render_cell_html(self, instance, parent_context):
+        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
 
 
 class QueueTable(Table):
-    """Wagtail's listing table, with the rows written in Python (same markup as ``tables/table.html``)."""
+    """Wagtail's listing table, with the rows written in Python (same markup as ``tables/table.html``).
+
+    Every column must have ``cell(instance, state)``: the queue's columns above do.
+    """
 
     def render_html(self, parent_context=None):
         context = self.get_context_data(parent_context or {})
+        state = RenderState.of(context)
         columns = list(self.columns.values())
         caption = self.get_caption()
-        return format_html(
-            "<table{}>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
-            flatatt(self.attrs),
-            format_html('<caption class="w-sr-only">{}</caption>', caption) if caption else "",
-            _join(column.render_header_html(context) for column in columns),
-            _join(
-                format_html("<tr>{}</tr>", _join(column.render_cell_html(row, context) for column in columns))
-                for row in self.data
-            ),
+        headers = "".join(column.render_header_html(context) for column in columns)
+        rows = "".join(
+            "<tr>" + "".join(column.cell(row, state) for column in columns) + "</tr>" for row in self.data
         )
-
-
-def _join(fragments):
-    """Concatenate HTML fragments that are each already escaped (``format_html`` or a template)."""
-    return mark_safe("".join(fragments))  # noqa: S308 - every fragment is safe HTML
+        caption = f'<caption class="w-sr-only">{escape(str(caption))}</caption>' if caption else ""
+        # Headers come from Wagtail's templates (safe HTML); every cell escaped its values.
+        return mark_safe(  # noqa: S308
+            f"<table{flatatt(self.attrs)}>{caption}<thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table>"
+        )

@@ -13,13 +13,21 @@ OPEN = "open"
 MINE, UNASSIGNED = "mine", "unassigned"
 
 
+def product_choices():
+    """Every product, by name: one plain query (a model choice field would open a server-side cursor)."""
+    return [
+        (str(pk), name)
+        for pk, name in SupportedProduct.objects.order_by("name", "pk").values_list("pk", "name")
+    ]
+
+
 class TicketFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(OPEN, _("Open (not closed)")), *TicketStatus.choices],
         method="filter_status",
     )
-    product = django_filters.ModelChoiceFilter(label=_("Product"), queryset=SupportedProduct.objects.all())
+    product = django_filters.ChoiceFilter(label=_("Product"), choices=())  # filled per request
     assignee = django_filters.ChoiceFilter(
         label=_("Assignee"),
         choices=[(MINE, _("Mine")), (UNASSIGNED, _("Unassigned"))],
@@ -37,6 +45,11 @@ class TicketFilterSet(WagtailFilterSet):
     class Meta:
         model = Ticket
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once here: a callable would be read again by validation, the widget and the active filters.
+        self.filters["product"].extra["choices"] = product_choices()
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:

@@ -100,7 +100,8 @@ class Ticket(models.Model):
             models.Index(fields=["-last_activity_at", "-id"], name="wsupport_ticket_activity"),
             models.Index(fields=["status", "-last_activity_at"], name="wsupport_ticket_queue"),
             models.Index(fields=["customer", "-last_activity_at"], name="wsupport_ticket_customer"),
-            models.Index(fields=["assignee", "status"], name="wsupport_ticket_assignee"),
+            # "Mine" and "unassigned", with any status and priority, counted from the index alone.
+            models.Index(fields=["assignee", "status", "priority"], name="wsupport_ticket_assignee"),
             # Overdue and nearly overdue tickets: the open ones still waiting for a first response.
             models.Index(
                 fields=["first_response_due_at"],
