@@ -14,7 +14,10 @@ filled (see ``wagtail_support/staff/search.py``).
 
 Each view is requested through Django's test ``Client`` logged in as a member of "Support agents"
 (full middleware stack, template rendering; no web server), ``--repeat`` times after five warm-up
-requests. Printed: median and p95 in ms; targets: queue median < 60 ms, search median < 150 ms.
+requests; the views take turns, one request each per round. The default queue is the open tickets
+(the queue's default filter); a search looks through every status. Printed: median and p95 in ms;
+targets: queue median < 60 ms, search median < 150 ms; and the machine's Python speed before and
+after, since a shared machine's speed drifts.
 Exit status 0 when measured (PASS or MISS), 1 when setup failed.
 """
 
@@ -32,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATABASE = "wagtail_support_bench_admin"
 QUEUE_TARGET_MS, SEARCH_TARGET_MS = 60.0, 150.0
+CANNED_LISTING = "wagtailsnippets_wagtail_support_cannedresponse:list"  # no canned responses are seeded
 UNUSABLE = "!"  # an unusable password hash: customers never log in here
 
 
@@ -199,17 +203,35 @@ def seed(tickets, per_ticket):
 WARM_UP = 5
 
 
-def time_view(client, url, repeat):
-    for _ in range(WARM_UP):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    gc.collect()  # start each view's timing without the previous view's garbage
-    durations = []
+def time_views(client, urls, repeat):
+    """Median and p95 in ms for each URL. The views take turns (one request each per round), so a
+    slower spell of a shared machine weighs on every view alike rather than on whichever ran then."""
+    for url in urls:
+        for _ in range(WARM_UP):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+    gc.collect()
+    durations = {url: [] for url in urls}
     for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        durations.append((time.perf_counter() - started) * 1000)
-    return statistics.median(durations), statistics.quantiles(durations, n=100, method="inclusive")[94]
+        for url in urls:
+            started = time.perf_counter()
+            client.get(url)
+            durations[url].append((time.perf_counter() - started) * 1000)
+    return {
+        url: (statistics.median(d), statistics.quantiles(d, n=100, method="inclusive")[94])
+        for url, d in durations.items()
+    }
+
+
+def python_speed():
+    """The machine's speed at the time, for comparing runs: ms for 3 million additions (median of 5)."""
+    runs = []
+    for _ in range(5):
+        started, total = time.perf_counter(), 0
+        for i in range(3_000_000):
+            total += i
+        runs.append((time.perf_counter() - started) * 1000)
+    return statistics.median(runs)
 
 
 def main():
@@ -271,7 +293,7 @@ def main():
             f"seed (COPY) {seeded - migrated:.1f} s"
         )
         print(
-            f"each view: {WARM_UP} warm-up requests, then {args.repeat} timed; "
+            f"each view: {WARM_UP} warm-up requests, then {args.repeat} timed, the views taking turns; "
             "django.test.Client as a support agent"
         )
         cases = [
@@ -290,6 +312,8 @@ def main():
             ("queue, search reference", index + f"?q=SUP-{1000 + some}", SEARCH_TARGET_MS),
             ("ticket screen", reverse("wagtail_support_tickets:inspect", args=[some]), None),
             ("dashboard (home with panel)", reverse("wagtailadmin_home"), None),
+            # What any admin page costs before its content: Wagtail's sidebar, header, session, permissions.
+            ("floor: an empty Wagtail listing", reverse(CANNED_LISTING), None),
         ]
         if args.profile:
             import cProfile
@@ -314,14 +338,20 @@ def main():
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN ANALYZE " + sql, params)
                 print("\n".join(row[0] for row in cursor.fetchall()))
+        before = python_speed()
+        timings = time_views(client, [url for _, url, _ in cases], args.repeat)
         for label, url, target in cases:
-            median, p95 = time_view(client, url, args.repeat)
+            median, p95 = timings[url]
             verdict = (
                 ""
                 if target is None
                 else (f"target median < {target:g} ms  {'PASS' if median < target else 'MISS'}")
             )
             print(f"  {label:42s} median {median:7.1f} ms   p95 {p95:7.1f} ms   {verdict}")
+        print(
+            f"machine speed, 3 million Python additions: {before:.0f} ms before, "
+            f"{python_speed():.0f} ms after (lower is faster)"
+        )
         connection.close()
     finally:
         try:

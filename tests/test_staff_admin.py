@@ -159,6 +159,24 @@ def test_queue_filters_search_and_columns(client, users, ticket):
     assert listed("?unread=true") == {ticket.reference, other.reference}
 
 
+def test_queue_opens_on_open_tickets_and_searches_every_status(client, users, ticket):
+    closed = TicketFactory(title="Old invoice question", status=TicketStatus.CLOSED)
+    client.force_login(users["agent"])
+
+    def listed(query):
+        response = client.get(INDEX + query)
+        content = response.content.decode()
+        shown = {t.reference for t in (ticket, closed) if f">{t.reference}<" in content}
+        return shown, [f.field_label for f in response.context["view"].active_filters]
+
+    assert listed("") == ({ticket.reference}, [])  # the default is not an active filter
+    assert listed("?status=any") == ({ticket.reference, closed.reference}, ["Status"])
+    assert listed("?status=closed") == ({closed.reference}, ["Status"])
+    assert listed(f"?q={closed.reference}") == ({closed.reference}, [])
+    assert listed("?q=invoice") == ({closed.reference}, [])
+    assert listed("?q=invoice&status=open") == (set(), ["Status"])
+
+
 def test_queue_tags_tickets_the_team_has_not_read(client, users, ticket):
     TicketFactory(unread_by_staff=False)
     client.force_login(users["agent"])

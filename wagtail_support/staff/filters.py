@@ -1,4 +1,9 @@
-"""The queue's filters: status, product, assignee (mine / unassigned), priority, overdue, unread."""
+"""The queue's filters: status, product, assignee (mine / unassigned), priority, overdue, unread.
+
+The queue opens on the open tickets (the team's work; closed ones pile up over the years), and a
+search looks through every status, so a reference or an old conversation is always found. Either way
+the status select shows what is in force, and "Any status" lists everything.
+"""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +14,7 @@ from wagtail_support.purchases.models import SupportedProduct
 from wagtail_support.tickets import workflow
 from wagtail_support.tickets.models import OPEN_STATUSES, Ticket, TicketPriority, TicketStatus
 
-OPEN = "open"
+OPEN, ANY = "open", "any"
 MINE, UNASSIGNED = "mine", "unassigned"
 
 
@@ -24,7 +29,8 @@ def product_choices():
 class TicketFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[(OPEN, _("Open (not closed)")), *TicketStatus.choices],
+        choices=[(OPEN, _("Open (not closed)")), (ANY, _("Any status")), *TicketStatus.choices],
+        empty_label=None,
         method="filter_status",
     )
     product = django_filters.ChoiceFilter(label=_("Product"), choices=())  # filled per request
@@ -46,15 +52,21 @@ class TicketFilterSet(WagtailFilterSet):
         model = Ticket
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        default = ANY if data is not None and (data.get("q") or "").strip() else OPEN
+        if data is not None and "status" not in data:
+            data = data.copy()
+            data["status"] = default
+        super().__init__(data, *args, **kwargs)
+        # The default is the status's initial value: it is not shown as an active filter.
+        self.filters["status"].extra["initial"] = default
         # Read once here: a callable would be read again by validation, the widget and the active filters.
         self.filters["product"].extra["choices"] = product_choices()
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:
             return queryset.filter(status__in=OPEN_STATUSES)
-        return queryset.filter(status=value) if value else queryset
+        return queryset.filter(status=value) if value and value != ANY else queryset
 
     def filter_assignee(self, queryset, name, value):
         if value == MINE:
