@@ -254,6 +254,36 @@ def test_bulk_close_and_assign(client, users, ticket, mailoutbox):
     assert set(Ticket.objects.values_list("status", flat=True)) == {TicketStatus.CLOSED}
 
 
+def test_select_all_closes_only_the_filtered_and_searched_listing(client, users, ticket):
+    mine = TicketFactory(title="Checkout page", assignee=users["agent"])
+    mine_other_words = TicketFactory(title="Logo", assignee=users["agent"])
+    already_closed = TicketFactory(title="Checkout too", assignee=users["agent"], status=TicketStatus.CLOSED)
+    client.force_login(users["agent"])
+    close = reverse("wagtail_bulk_action", args=["wagtail_support", "ticket", "close"])
+
+    client.post(close + "?assignee=mine&q=checkout&status=open&id=all")
+    statuses = dict(Ticket.objects.values_list("pk", "status"))
+    assert statuses[mine.pk] == TicketStatus.CLOSED
+    assert statuses[mine_other_words.pk] != TicketStatus.CLOSED  # not matching the search
+    assert statuses[ticket.pk] != TicketStatus.CLOSED  # someone else's (unassigned)
+    assert Ticket.objects.get(pk=already_closed.pk).closed_at == already_closed.closed_at
+
+
+def test_wrong_filter_values_are_dropped_and_the_rest_still_apply(client, users, ticket):
+    mine = TicketFactory(assignee=users["agent"])
+    closed = TicketFactory(assignee=users["agent"], status=TicketStatus.CLOSED)
+    client.force_login(users["agent"])
+
+    def listed(query):
+        content = client.get(INDEX + query).content.decode()
+        return {t.pk for t in (ticket, mine, closed) if f">{t.reference}<" in content}
+
+    assert listed("?assignee=mine&product=999999") == {mine.pk}  # a deleted product
+    assert listed("?status=bogus") == {ticket.pk, mine.pk}  # back to the open tickets
+    assert listed("?priority=abc&assignee=mine") == {mine.pk}
+    assert listed("?status=") == {ticket.pk, mine.pk}  # an empty status is the default
+
+
 def test_editor_cannot_use_ticket_bulk_actions(client, users, ticket):
     client.force_login(users["editor"])
     url = reverse("wagtail_bulk_action", args=["wagtail_support", "ticket", "close"]) + f"?id={ticket.pk}"

@@ -87,17 +87,71 @@ def test_deleted_messages_are_no_longer_found():
     assert found("tablet") == {ticket.pk}
 
 
+def distinct_words(prefix, count):
+    """``count`` different words: each one a new entry in a search document."""
+    return " ".join(f"{prefix}{i:06x}" for i in range(count))
+
+
 @pytest.mark.postgresql
-def test_a_message_too_big_for_the_search_document_is_still_saved():
+def test_a_huge_message_is_saved_and_searched_by_its_beginning():
     ticket = TicketFactory(title="Server log attached")
-    # About 130,000 distinct words: more than PostgreSQL's 1 MB limit for one tsvector.
-    log = " ".join(f"x{i:07x}" for i in range(130_000))
-    message = MessageFactory(ticket=ticket, body=log)
+    # 1.2 million characters of different words: more than PostgreSQL takes in one tsvector.
+    message = MessageFactory(ticket=ticket, body="firstline " + distinct_words("x", 130_000))
 
     assert Message.objects.filter(pk=message.pk).exists()
     assert found("server") == {ticket.pk}
+    assert found("firstline") == {ticket.pk}
     MessageFactory(ticket=ticket, body="Backup restored")
     assert found("backup") == {ticket.pk}
+
+
+@pytest.mark.postgresql
+def test_a_full_document_keeps_its_earlier_words_whatever_changes_later():
+    ticket = TicketFactory(title="Crash logs")
+    # Twelve messages of about 100 KB of different words: together past the 1 MB limit.
+    Message.objects.bulk_create(
+        Message(ticket=ticket, author=ticket.customer, body=f"part{n} " + distinct_words(f"p{n}w", 11_000))
+        for n in range(12)
+    )
+    other = TicketFactory(title="Unrelated")
+    MessageFactory(ticket=other, body="zebra")
+    small = MessageFactory(ticket=ticket, body="Backup restored")
+
+    assert found("crash") == {ticket.pk} and found("part0") == {ticket.pk}
+    assert found("zebra") == {other.pk}
+    small.body = "Backup restored again"
+    small.save()  # recomputing the whole document keeps the same earlier words
+    assert found("part0") == {ticket.pk} and found("crash") == {ticket.pk}
+    ticket.title = "Crash logs from the night"
+    ticket.save()
+    assert found("night") == {ticket.pk} and found("part0") == {ticket.pk}
+
+
+@pytest.mark.postgresql
+def test_one_huge_ticket_in_a_bulk_insert_does_not_cost_the_others_their_words():
+    huge, plain = TicketFactory(title="Huge"), TicketFactory(title="Plain")
+    Message.objects.bulk_create(
+        [
+            *(
+                Message(ticket=huge, author=huge.customer, body=distinct_words(f"h{n}w", 11_000))
+                for n in range(12)
+            ),
+            Message(ticket=plain, author=plain.customer, body="zebra crossing"),
+        ]
+    )
+    assert found("zebra") == {plain.pk}
+    assert found("huge") == {huge.pk}
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # TRUNCATE outside a test transaction
+def test_emptying_the_messages_table_leaves_each_ticket_its_title():
+    ticket = TicketFactory(title="Blank page")
+    MessageFactory(ticket=ticket, body="Footer overlaps")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE wagtail_support_message CASCADE")
+    assert found("footer") == set()
+    assert found("blank") == {ticket.pk}
 
 
 @pytest.mark.postgresql

@@ -17,34 +17,64 @@ it), and the database keeps it current with triggers, so every way a message is 
 * updated or deleted messages recompute their tickets' documents from what remains.
 
 Documents are ``strip()``ped (no positions): the search matches words, it does not rank them.
-A document that would pass PostgreSQL's 1 MB limit keeps its earlier words instead of failing the
-write: a reply is never lost to its search index.
+No write can fail for its search document, and no exception handling (subtransactions) is needed:
+each message gives the words of its first 100,000 characters, and a document that would pass
+PostgreSQL's 1 MB limit for a ``tsvector`` keeps its earlier words (the title, then the oldest
+messages) and takes no more. ``TRUNCATE`` of the messages leaves each ticket its title's words.
 
 Other databases keep the substring search; nothing is added there. Migrating fills the documents
-of existing tickets (about 15 s for 100,000 tickets and 500,000 messages).
+of existing tickets (about 15 s for 100,000 tickets and 500,000 messages) in one transaction that
+holds the ticket table locked meanwhile: plan that minute on a large site.
 """
 
 from django.db import migrations, models
 
 FUNCTIONS = r"""
+-- The words of one text (at most its first 100,000 characters), without positions.
+CREATE OR REPLACE FUNCTION wsupport_words(body text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT strip(to_tsvector('simple', left(coalesce(body, ''), 100000)))
+$$;
+
+-- The bytes of a stripped tsvector's words: PostgreSQL refuses a tsvector over 1 MB of them.
+CREATE OR REPLACE FUNCTION wsupport_tsvector_bytes(document tsvector) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT coalesce(sum(octet_length(word)), 0) FROM unnest(tsvector_to_array(document)) AS word
+$$;
+
+-- document || more, or document alone when more would take it past the limit: earlier words stay,
+-- and no write ever fails for its search document.
+CREATE OR REPLACE FUNCTION wsupport_tsvector_add(document tsvector, more tsvector) RETURNS tsvector
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN more IS NULL THEN coalesce(document, ''::tsvector)
+        WHEN document IS NULL THEN more
+        WHEN (length(document) + length(more)) * 2048 < 1000000 THEN document || more
+        WHEN wsupport_tsvector_bytes(document) + wsupport_tsvector_bytes(more) < 1000000
+            THEN document || more
+        ELSE document
+    END
+$$;
+
+CREATE OR REPLACE AGGREGATE wsupport_tsvector_agg(tsvector) (
+    SFUNC = wsupport_tsvector_add, STYPE = tsvector, INITCOND = ''
+);
+
+-- A ticket's whole document: its title, then its messages from the first.
 CREATE OR REPLACE FUNCTION wsupport_ticket_document(ticket_title text, ticket_pk bigint)
-RETURNS tsvector LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN strip(
-        to_tsvector('simple', coalesce(ticket_title, ''))
-        || coalesce(
-            (SELECT to_tsvector('simple', string_agg(body, ' '))
-             FROM wagtail_support_message WHERE ticket_id = ticket_pk),
-            ''::tsvector
-        )
-    );
-EXCEPTION WHEN program_limit_exceeded THEN
-    RETURN strip(to_tsvector('simple', coalesce(ticket_title, '')));
-END $$;
+RETURNS tsvector LANGUAGE sql STABLE AS $$
+    SELECT wsupport_tsvector_agg(words ORDER BY part)
+    FROM (
+        SELECT 0 AS part, wsupport_words(ticket_title) AS words
+        UNION ALL
+        SELECT row_number() OVER (ORDER BY created_at, id), wsupport_words(body)
+        FROM wagtail_support_message WHERE ticket_id = ticket_pk
+    ) AS parts
+$$;
 
 CREATE OR REPLACE FUNCTION wsupport_ticket_search_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.search_document := strip(to_tsvector('simple', coalesce(NEW.title, '')));
+    NEW.search_document := wsupport_words(NEW.title);
     RETURN NEW;
 END $$;
 
@@ -56,17 +86,13 @@ END $$;
 
 CREATE OR REPLACE FUNCTION wsupport_message_search_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    BEGIN
-        UPDATE wagtail_support_ticket AS t
-        SET search_document = t.search_document || added.document
-        FROM (
-            SELECT ticket_id, strip(to_tsvector('simple', string_agg(body, ' '))) AS document
-            FROM added_messages GROUP BY ticket_id
-        ) AS added
-        WHERE t.id = added.ticket_id;
-    EXCEPTION WHEN program_limit_exceeded THEN
-        NULL;  -- the document is full: these words stay out of it, the messages are kept
-    END;
+    UPDATE wagtail_support_ticket AS t
+    SET search_document = wsupport_tsvector_add(t.search_document, added.document)
+    FROM (
+        SELECT ticket_id, wsupport_tsvector_agg(wsupport_words(body) ORDER BY created_at, id) AS document
+        FROM added_messages GROUP BY ticket_id
+    ) AS added
+    WHERE t.id = added.ticket_id;
     RETURN NULL;
 END $$;
 
@@ -91,6 +117,12 @@ BEGIN
     WHERE t.id IN (SELECT DISTINCT ticket_id FROM old_messages);
     RETURN NULL;
 END $$;
+
+CREATE OR REPLACE FUNCTION wsupport_message_search_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE wagtail_support_ticket SET search_document = wsupport_words(title);
+    RETURN NULL;
+END $$;
 """
 
 FORWARDS = (
@@ -111,6 +143,8 @@ FORWARDS = (
     "CREATE TRIGGER wsupport_message_search_removed AFTER DELETE ON wagtail_support_message "
     "REFERENCING OLD TABLE AS old_messages FOR EACH STATEMENT "
     "EXECUTE FUNCTION wsupport_message_search_removed()",
+    "CREATE TRIGGER wsupport_message_search_truncated AFTER TRUNCATE ON wagtail_support_message "
+    "FOR EACH STATEMENT EXECUTE FUNCTION wsupport_message_search_truncated()",
     "UPDATE wagtail_support_ticket SET search_document = wsupport_ticket_document(title, id)",
     "CREATE INDEX IF NOT EXISTS wsupport_ticket_search ON wagtail_support_ticket USING gin (search_document)",
     # Superseded by the document: the title and message GIN indexes of migration 0008.
@@ -124,14 +158,18 @@ BACKWARDS = (
     "USING gin (to_tsvector('simple', title))",
     "CREATE INDEX IF NOT EXISTS wsupport_message_body_fts ON wagtail_support_message "
     "USING gin (to_tsvector('simple', body))",
+    "DROP TRIGGER IF EXISTS wsupport_message_search_truncated ON wagtail_support_message",
     "DROP TRIGGER IF EXISTS wsupport_message_search_removed ON wagtail_support_message",
     "DROP TRIGGER IF EXISTS wsupport_message_search_changed ON wagtail_support_message",
     "DROP TRIGGER IF EXISTS wsupport_message_search_added ON wagtail_support_message",
     "DROP TRIGGER IF EXISTS wsupport_ticket_search_retitle ON wagtail_support_ticket",
     "DROP TRIGGER IF EXISTS wsupport_ticket_search_insert ON wagtail_support_ticket",
-    "DROP FUNCTION IF EXISTS wsupport_message_search_removed(), wsupport_message_search_changed(), "
-    "wsupport_message_search_added(), wsupport_ticket_search_retitle(), wsupport_ticket_search_insert(), "
-    "wsupport_ticket_document(text, bigint)",
+    "DROP FUNCTION IF EXISTS wsupport_message_search_truncated(), wsupport_message_search_removed(), "
+    "wsupport_message_search_changed(), wsupport_message_search_added(), wsupport_ticket_search_retitle(), "
+    "wsupport_ticket_search_insert(), wsupport_ticket_document(text, bigint)",
+    "DROP AGGREGATE IF EXISTS wsupport_tsvector_agg(tsvector)",
+    "DROP FUNCTION IF EXISTS wsupport_tsvector_add(tsvector, tsvector), wsupport_tsvector_bytes(tsvector), "
+    "wsupport_words(text)",
     "ALTER TABLE wagtail_support_ticket DROP COLUMN IF EXISTS search_document",
 )
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.views.bulk_action import BulkAction
 
+from wagtail_support.staff.filters import queue_tickets
 from wagtail_support.staff.forms import AssignForm
 from wagtail_support.tickets import services
 from wagtail_support.tickets.models import Ticket
@@ -26,7 +27,9 @@ class TicketBulkAction(BulkAction):
         )
 
     def get_all_objects_in_listing_query(self, parent_id):
-        return Ticket.objects.values_list("pk", flat=True)
+        # "Select all tickets in listing": the listing as filtered and searched (its query string
+        # comes along with the request).
+        return queue_tickets(self.request).values_list("pk", flat=True)
 
     def get_execution_context(self):
         return {"user": self.request.user}

@@ -11,11 +11,18 @@ from django_filters.widgets import BooleanWidget
 from wagtail.admin.filters import WagtailFilterSet
 
 from wagtail_support.purchases.models import SupportedProduct
+from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets import workflow
 from wagtail_support.tickets.models import OPEN_STATUSES, Ticket, TicketPriority, TicketStatus
 
 OPEN, ANY = "open", "any"
 MINE, UNASSIGNED = "mine", "unassigned"
+
+
+def queue_tickets(request):
+    """The tickets the queue lists for ``request``'s filters and search: what "select all" selects."""
+    filters = TicketFilterSet(request.GET, queryset=Ticket.objects.all(), request=request)
+    return search_tickets(filters.qs, request.GET.get("q"))
 
 
 def product_choices():
@@ -54,7 +61,7 @@ class TicketFilterSet(WagtailFilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         default = ANY if data is not None and (data.get("q") or "").strip() else OPEN
-        if data is not None and "status" not in data:
+        if data is not None and not data.get("status"):
             data = data.copy()
             data["status"] = default
         super().__init__(data, *args, **kwargs)
@@ -62,6 +69,15 @@ class TicketFilterSet(WagtailFilterSet):
         self.filters["status"].extra["initial"] = default
         # Read once here: a callable would be read again by validation, the widget and the active filters.
         self.filters["product"].extra["choices"] = product_choices()
+        if self.is_bound and not self.form.is_valid():
+            # A stale or hand-edited link (a deleted product, a misspelt status): drop what is wrong and
+            # keep the other filters, rather than list (or export, or bulk-close) every ticket.
+            data = self.data.copy()
+            for name in self.form.errors:
+                data.pop(name, None)
+            data.setdefault("status", default)
+            self.data = data
+            del self._form
 
     def filter_status(self, queryset, name, value):
         if value == OPEN:
