@@ -101,10 +101,9 @@ BEGIN
     UPDATE wagtail_support_ticket AS t
     SET search_document = wsupport_ticket_document(t.title, t.id)
     WHERE t.id IN (
-        SELECT o.ticket_id FROM old_messages AS o JOIN new_messages AS n ON n.id = o.id
-        WHERE o.body IS DISTINCT FROM n.body OR o.ticket_id IS DISTINCT FROM n.ticket_id
-        UNION
-        SELECT n.ticket_id FROM old_messages AS o JOIN new_messages AS n ON n.id = o.id
+        -- the ticket a changed message was on, and the one it is on now (a merge moves messages)
+        SELECT unnest(ARRAY[o.ticket_id, n.ticket_id])
+        FROM old_messages AS o JOIN new_messages AS n ON n.id = o.id
         WHERE o.body IS DISTINCT FROM n.body OR o.ticket_id IS DISTINCT FROM n.ticket_id
     );
     RETURN NULL;

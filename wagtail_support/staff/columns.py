@@ -48,7 +48,15 @@ class RenderState(dict):
         return state
 
 
-class QueueColumn(Column):
+class StringCellMixin:
+    """Wagtail's ``render_cell_html`` for a column whose ``cell(instance, state)`` returns the escaped
+    ``<td>`` as a plain string."""
+
+    def render_cell_html(self, instance, parent_context):
+        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
+
+
+class QueueColumn(StringCellMixin, Column):
     """A column whose ``cell(instance, state)`` returns the escaped ``<td>`` as a plain string."""
 
     def td(self, content):
@@ -58,9 +66,6 @@ class QueueColumn(Column):
 
     def cell(self, instance, state):
         return self.td(_text(self.get_value(instance)))
-
-    def render_cell_html(self, instance, parent_context):
-        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
 
 
 class TextColumn(QueueColumn):
@@ -135,7 +140,7 @@ class DueColumn(QueueColumn):
         return self.td(f'<time datetime="{local.isoformat()}">{when}</time>{flag}')
 
 
-class CheckboxColumn(BulkActionsCheckboxColumn):
+class CheckboxColumn(StringCellMixin, BulkActionsCheckboxColumn):
     """The bulk-action checkbox, as Wagtail's ``listing_checkbox_cell.html`` renders it."""
 
     def cell(self, instance, state):
@@ -146,11 +151,8 @@ class CheckboxColumn(BulkActionsCheckboxColumn):
             f' aria-describedby="{escape(str(self.get_aria_describedby(instance)))}"></td>'
         )
 
-    def render_cell_html(self, instance, parent_context):
-        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
 
-
-class ReferenceColumn(TitleColumn):
+class ReferenceColumn(StringCellMixin, TitleColumn):
     """The reference, linking to the ticket screen, flagged while the team has not read the last message.
 
     Its ``<span>`` carries the id the row's checkbox is described by.
@@ -176,9 +178,6 @@ class ReferenceColumn(TitleColumn):
             f'<span id="{title_id}">{_text(self.get_value(instance))}</span>'
             f"</a>{unread}</div></td>"
         )
-
-    def render_cell_html(self, instance, parent_context):
-        return mark_safe(self.cell(instance, RenderState.of(parent_context)))  # noqa: S308 - escaped in cell()
 
 
 class QueueTable(Table):
