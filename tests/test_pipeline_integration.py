@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from tests.conftest import wait_until
+from tests.conftest import DEAD_BROKER_URL, use_broker, wait_until
+from wagtail_support.notifications import outbox
+from wagtail_support.notifications.dispatcher import dispatcher
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.outbox import notify
 
@@ -57,14 +59,18 @@ def test_smtp_failing_twice_then_working_is_sent_by_the_worker_on_the_third_atte
 
 
 def test_broker_down_keeps_the_row_and_the_sweep_sends_it_once(
-    client, settings, dead_broker, redis_url, smtp_sink, start_worker
+    client, settings, redis_url, smtp_sink, start_worker, caplog
 ):
     settings.ROOT_URLCONF = "tests.urls"
+    use_broker(DEAD_BROKER_URL, eager=False)  # the broker goes down
     response = client.post("/test-notify/", {"to": "outage@example.com"})
     assert response.status_code == 201  # the request succeeds while the broker is down
+    assert dispatcher.flush()
+    assert "the outbox sweep will send it" in caplog.text  # the hand-over really met the outage
     notification = Notification.objects.get()
     assert notification.status == NotificationStatus.PENDING
 
+    use_broker(redis_url, eager=False)
     start_worker(overrides=NO_GRACE)  # the broker is back, and so is a worker
     from wagtail_support.notifications.tasks import sweep_outbox
 
@@ -81,6 +87,34 @@ def test_broker_down_keeps_the_row_and_the_sweep_sends_it_once(
         notify("test_message", "marker@example.com")  # goes after the sweep on the same queue
     smtp_sink.wait_for(2)
     assert [m["To"] for m in smtp_sink.messages] == ["outage@example.com", "marker@example.com"]
+
+
+def test_a_burst_of_emails_is_sent_once_each_by_the_worker(start_worker, smtp_sink):
+    start_worker()
+    recipients = [f"buyer{i}@example.com" for i in range(30)]
+    for recipient in recipients:
+        with transaction.atomic():  # one request each, as a burst of webhooks
+            notify("test_message", recipient)
+    smtp_sink.wait_for(len(recipients))
+    wait_until(
+        lambda: Notification.objects.filter(status=NotificationStatus.SENT).count() == len(recipients),
+        message="every row marked sent",
+    )
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(recipients)
+
+
+def test_the_worker_sends_a_batch_task_row_by_row(start_worker, smtp_sink):
+    worker = start_worker()
+    with transaction.atomic():
+        rows = [notify("test_message", f"batch{i}@example.com") for i in range(5)]
+        transaction.get_connection().run_on_commit.clear()  # handed over below, as one task
+    outbox.dispatch_many([row.pk for row in rows])
+    smtp_sink.wait_for(len(rows))
+    wait_until(lambda: "wagtail_support.send_notifications" in worker.output(), message="the batch task")
+    wait_until(
+        lambda: Notification.objects.filter(status=NotificationStatus.SENT).count() == len(rows),
+        message="every row marked sent",
+    )
 
 
 def test_worker_killed_mid_send_does_not_cause_a_second_email(start_worker, smtp_sink):

@@ -1,7 +1,7 @@
 """System checks: configuration mistakes a site owner should hear about at start-up, not in production."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 from wagtail_support.conf import support_settings
 
@@ -23,3 +23,26 @@ def attachment_storage_configured(app_configs, **kwargs):
             id="wagtail_support.W001",
         )
     ]
+
+
+@register()
+def notification_dispatch_configured(app_configs, **kwargs):
+    errors = []
+    if support_settings.NOTIFICATION_DISPATCH not in {"background", "inline"}:
+        errors.append(
+            Error(
+                f"WAGTAIL_SUPPORT['NOTIFICATION_DISPATCH'] is {support_settings.NOTIFICATION_DISPATCH!r}.",
+                hint='Use "background" (the default) or "inline".',
+                id="wagtail_support.E001",
+            )
+        )
+    wait = support_settings.NOTIFICATION_BATCH_WAIT
+    if isinstance(wait, bool) or not isinstance(wait, int | float) or not 0 <= wait <= 1:
+        errors.append(
+            Error(
+                f"WAGTAIL_SUPPORT['NOTIFICATION_BATCH_WAIT'] is {wait!r}.",
+                hint="Give a number of seconds from 0 to 1, such as 0.01 (the default).",
+                id="wagtail_support.E002",
+            )
+        )
+    return errors

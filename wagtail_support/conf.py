@@ -33,6 +33,12 @@ DEFAULTS = {
     "OUTBOX_SWEEP_GRACE": 30,
     # How often (seconds) the Celery beat schedule runs the outbox sweep.
     "OUTBOX_SWEEP_INTERVAL": 60,
+    # How committed e-mails are handed to Celery: "background" (a thread of each process publishes
+    # them, a burst at a time, so no request waits for the broker) or "inline" (in the committing
+    # thread; for servers that run no application threads). Eager Celery is always inline.
+    "NOTIFICATION_DISPATCH": "background",
+    # Seconds the background thread waits for more e-mails of a burst before it publishes.
+    "NOTIFICATION_BATCH_WAIT": 0.01,
     # Celery queue for notification tasks; None means the default queue.
     "CELERY_QUEUE": None,
     # Where a customer lands after setting their password; None means the support section

@@ -20,6 +20,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from wagtail_support.conf import support_settings
+from wagtail_support.notifications.dispatcher import dispatcher
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.render import message_id, render_email, template_names
 
@@ -47,8 +48,29 @@ def notify(kind, recipient, context=None, dedupe_key=None, language=None):
     ``dedupe_key`` returns the existing row and queues nothing. ``context`` must be
     JSON-serialisable: it is rendered later, in the worker, with the templates of ``kind``.
     """
+    return queue(new_notification(kind, recipient, context, dedupe_key, language))
+
+
+def queue(notification):
+    """Write an unsaved row of ``new_notification`` and dispatch it after COMMIT, as ``notify`` does.
+
+    Returns the row, or the one already queued under its dedupe key (then nothing is dispatched).
+    """
+    try:
+        with transaction.atomic():
+            notification.save(force_insert=True)
+    except IntegrityError:  # already queued under this dedupe key
+        return Notification.objects.get(dedupe_key=notification.dedupe_key)
+    dispatch_on_commit(notification)
+    return notification
+
+
+def new_notification(kind, recipient, context=None, dedupe_key=None, language=None):
+    """The outbox row ``notify`` would write, unsaved: ``queue`` writes it, or code that writes it
+    together with other rows, and then calls ``dispatch_on_commit`` (unless its dedupe key was taken).
+    """
     get_template(template_names(kind)["subject"])  # fail in the caller, not in the worker
-    notification = Notification(
+    return Notification(
         kind=kind,
         recipient=recipient,
         context=context or {},
@@ -56,31 +78,52 @@ def notify(kind, recipient, context=None, dedupe_key=None, language=None):
         dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
         next_attempt_at=timezone.now(),
     )
-    try:
-        with transaction.atomic():
-            notification.save(force_insert=True)
-    except IntegrityError:  # already queued under this dedupe key
-        return Notification.objects.get(dedupe_key=notification.dedupe_key)
-    transaction.on_commit(partial(dispatch, notification.pk), robust=True)
-    return notification
+
+
+def dispatch_on_commit(notification):
+    """Hand a newly written row to Celery once the current transaction commits (at once outside one)."""
+    transaction.on_commit(partial(hand_over, notification.pk), robust=True)
+
+
+def hand_over(notification_id):
+    """Give a committed row to this process's dispatcher thread, or publish it here and now.
+
+    Here and now when Celery runs tasks eagerly (the task then sends the e-mail in this thread) or
+    when ``NOTIFICATION_DISPATCH`` is ``"inline"``; see ``notifications.dispatcher``.
+    """
+    from wagtail_support.notifications.tasks import send_notification
+
+    if send_notification.app.conf.task_always_eager or support_settings.NOTIFICATION_DISPATCH == "inline":
+        dispatch(notification_id)
+    else:
+        dispatcher.submit(notification_id)
 
 
 def dispatch(notification_id, countdown=None):
     """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later."""
     from wagtail_support.notifications.tasks import send_notification
 
+    return _publish(send_notification, notification_id, countdown=countdown)
+
+
+def dispatch_many(ids):
+    """Hand rows to Celery as one task (one row: ``dispatch``). A broker that is down is logged."""
+    from wagtail_support.notifications.tasks import send_notifications
+
+    return dispatch(ids[0]) if len(ids) == 1 else _publish(send_notifications, list(ids))
+
+
+def _publish(task, argument, countdown=None):
     options = {"retry": False}
     if support_settings.CELERY_QUEUE:
         options["queue"] = support_settings.CELERY_QUEUE
     if countdown:
         options["countdown"] = countdown
     try:
-        send_notification.apply_async((notification_id,), **options)
+        task.apply_async((argument,), **options)
     except Exception:
         logger.warning(
-            "Could not queue notification %s; the outbox sweep will send it.",
-            notification_id,
-            exc_info=True,
+            "Could not queue notification %s; the outbox sweep will send it.", argument, exc_info=True
         )
         return False
     return True
@@ -162,7 +205,7 @@ def retry(notification):
         claimed_at=None,
     )
     if updated:
-        transaction.on_commit(partial(dispatch, notification.pk), robust=True)
+        dispatch_on_commit(notification)
     return bool(updated)
 
 

@@ -14,6 +14,21 @@ from wagtail_support.notifications import outbox
 )
 def send_notification(self, notification_id):
     """Send one outbox row; on an SMTP error, try again later with backoff."""
+    return _send(notification_id)
+
+
+@shared_task(
+    name="wagtail_support.send_notifications",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def send_notifications(notification_ids):
+    """Send outbox rows committed together (a burst handed over by one process), one after the other."""
+    return [_send(notification_id) for notification_id in notification_ids]
+
+
+def _send(notification_id):
     result = outbox.deliver(notification_id)
     if result.outcome == "retry":
         outbox.dispatch(notification_id, countdown=result.retry_in)

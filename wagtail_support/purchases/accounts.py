@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from wagtail_support.notifications.links import absolute_url
-from wagtail_support.notifications.outbox import notify
+from wagtail_support.notifications.outbox import new_notification, notify, queue
 from wagtail_support.notifications.render import register_context
 from wagtail_support.purchases.models import CustomerAccount
 
@@ -40,7 +40,8 @@ def customer_for(email, name=""):
 
     Call it in a transaction that is retried on ``IntegrityError`` (``record_purchase`` is): when the
     same buyer's other order creates the account at the same moment, the loser's insert fails, and
-    its next attempt finds the account.
+    its next attempt finds the account. The user's support account is the caller's to write
+    (``support_account``), with the purchase.
     """
     User = get_user_model()
     email = email.strip()
@@ -53,16 +54,18 @@ def customer_for(email, name=""):
     )
     by_email = (u for u in candidates if u.is_active and u.email.upper() == email.upper())
     if user := next(by_email, None) or next(iter(candidates), None):
-        # Users who never bought before have no support account yet; one INSERT, no look first.
-        CustomerAccount.objects.bulk_create([CustomerAccount(user=user)], ignore_conflicts=True)
         return user, False
     first_name, _, last_name = name.strip().partition(" ")
     user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
     setattr(user, User.USERNAME_FIELD, username)
     user.set_unusable_password()
-    user.save()
-    CustomerAccount.objects.create(user=user, setup_pending=True)
+    user.save()  # through the ORM, so the site's own post_save receivers for users run
     return user, True
+
+
+def support_account(user, new_account):
+    """The unsaved support account of a buyer; written unless they have one (users who never bought)."""
+    return CustomerAccount(user=user, setup_pending=new_account)
 
 
 def is_setup_pending(user):
@@ -76,15 +79,28 @@ def set_password_path(user):
     return reverse("wagtail_support:set_password", kwargs={"uidb64": uid, "token": token})
 
 
-def announce_purchase(purchase, new_account):
-    """Queue the e-mail for a recorded purchase: a welcome with the set-password link, or "added"."""
+def purchase_email(purchase, new_account):
+    """The unsaved outbox row of a purchase's e-mail: a welcome with the set-password link, or "added".
+
+    Its context names the order, not the purchase's id, so the row can be written in the same
+    statement as the purchase (``writing.insert_purchase``).
+    """
     kind = "welcome" if new_account else "purchase_added"
-    notify(
+    return new_notification(
         kind,
         purchase.email,
-        {"user_id": purchase.customer_id, "purchase_id": purchase.pk, "name": purchase.name},
+        {
+            "user_id": purchase.customer_id,
+            "order": {"source": purchase.source, "external_id": purchase.external_id},
+            "name": purchase.name,
+        },
         dedupe_key=f"{kind}:{purchase.source}:{purchase.external_id}",
     )
+
+
+def announce_purchase(purchase, new_account):
+    """Queue the e-mail of a purchase already saved (the CSV import, a claimed theme)."""
+    return queue(purchase_email(purchase, new_account))
 
 
 def send_setup_link(user):
@@ -103,20 +119,30 @@ def complete_setup(user):
 @register_context("purchase_added")
 @register_context("setup_link")
 def _account_email_context(context):
-    from wagtail_support.purchases.models import Entitlement
-
     user = get_user_model().objects.filter(pk=context.get("user_id")).first()
     if user is None:
         return {}
+    purchase = _purchase_of(context)
     extra = {
         "setup_pending": is_setup_pending(user),
         "login_url": absolute_url(resolve_url(settings.LOGIN_URL)),
     }
-    if extra["setup_pending"] or context.get("purchase_id") is None:
+    if extra["setup_pending"] or purchase is None:
         extra["set_password_url"] = absolute_url(set_password_path(user))
-    if purchase_id := context.get("purchase_id"):
+    if purchase is not None:
         extra["entitlements"] = [
             {"product": e.product.name, "support_until": e.support_until}
-            for e in Entitlement.objects.filter(purchase_id=purchase_id).select_related("product")
+            for e in purchase.entitlements.select_related("product")
         ]
     return extra
+
+
+def _purchase_of(context):
+    """The purchase an e-mail's context names: by its order, or by id (rows queued by version 0.1)."""
+    from wagtail_support.purchases.models import Purchase
+
+    if order := context.get("order"):
+        return Purchase.objects.filter(source=order["source"], external_id=order["external_id"]).first()
+    if purchase_id := context.get("purchase_id"):
+        return Purchase.objects.filter(pk=purchase_id).first()
+    return None

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from publicsuffixlist import PublicSuffixList
 
-from wagtail_support.notifications.outbox import notify
+from wagtail_support.purchases.accounts import announce_purchase
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind, Purchase
 
 _public_suffixes = PublicSuffixList()  # the list ships with the package: no download at run time
@@ -116,10 +116,5 @@ def claim_bundled_theme(entitlement, theme):
             installations_allowed=theme.installations_per_unit,
             granted_by=entitlement,
         )
-        notify(
-            "purchase_added",
-            purchase.email,
-            {"user_id": purchase.customer_id, "purchase_id": purchase.pk, "name": purchase.name},
-            dedupe_key=f"purchase_added:bundle:{purchase.external_id}",
-        )
+        announce_purchase(purchase, new_account=False)
     return claim

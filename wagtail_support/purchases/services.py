@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wagtail_support.purchases import accounts
+from wagtail_support.purchases import accounts, writing
 from wagtail_support.purchases.catalogue import products_by_reference
 from wagtail_support.purchases.models import Entitlement, Purchase, PurchaseStatus
 
@@ -54,9 +54,12 @@ def _record_new(data, order):
     entitlements, purchase.unknown_references = build_entitlements(
         purchase, data.lines, products_by_reference({line.product_ref for line in data.lines})
     )
-    purchase.save(force_insert=True)
-    Entitlement.objects.bulk_create(entitlements)
-    accounts.announce_purchase(purchase, new_account)
+    writing.insert_purchase(
+        purchase,
+        entitlements,
+        accounts.support_account(customer, new_account),
+        accounts.purchase_email(purchase, new_account),
+    )
     return purchase
 
 

@@ -1,0 +1,78 @@
+"""Writing a new purchase: its rows in one statement on PostgreSQL, one INSERT each elsewhere.
+
+A purchase writes four tables: the purchase, its entitlements, the buyer's support account (unless
+they have one) and the outbox row of its e-mail. Shops deliver orders in bursts and every statement
+is a round trip, so on PostgreSQL the four INSERTs travel as one ``WITH ... INSERT`` statement
+(data-modifying common table expressions). Each INSERT is built by Django's own insert compiler from
+the unsaved model instances, so a row holds exactly what ``save()`` or ``bulk_create()`` would write
+(field defaults, ``auto_now_add``, JSON), and a field added to a model is written without touching
+this module.
+
+Either way the rows are written in the caller's transaction, the e-mail is dispatched after COMMIT,
+and an order that is already recorded raises ``IntegrityError`` (its unique constraint), with nothing
+written.
+"""
+
+from django.db import connections, router
+from django.db.models.constants import OnConflict
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import InsertQuery
+
+from wagtail_support.notifications import outbox
+from wagtail_support.purchases.models import CustomerAccount, Entitlement, Purchase
+
+# The new purchase's id, as the entitlements' INSERT reads it from the purchase's INSERT.
+_NEW_PURCHASE_ID = RawSQL("SELECT id FROM new_purchase", ())
+
+
+def insert_purchase(purchase, entitlements, account, notification):
+    """Write the unsaved ``purchase``, its ``entitlements``, ``account`` and ``notification``.
+
+    ``account`` is skipped when the user has a support account already, ``notification`` when the
+    outbox holds its dedupe key already (``notify``'s rule). On return the purchase has its id.
+    """
+    using = router.db_for_write(Purchase)
+    if connections[using].vendor != "postgresql":
+        purchase.save(force_insert=True, using=using)
+        Entitlement.objects.using(using).bulk_create(entitlements)
+        CustomerAccount.objects.using(using).bulk_create([account], ignore_conflicts=True)
+        outbox.queue(notification)
+        return
+    connection = connections[using]
+    for entitlement in entitlements:
+        entitlement.purchase_id = _NEW_PURCHASE_ID  # for the compiler, just below
+    parts = [
+        ("new_purchase", _insert(connection, [purchase], returning=True)),
+        ("new_entitlements", _insert(connection, entitlements, returning=True) if entitlements else None),
+        ("new_account", _insert(connection, [account], ignore_conflicts=True)),
+        ("new_notification", _insert(connection, [notification], returning=True, ignore_conflicts=True)),
+    ]
+    parts = [(name, part) for name, part in parts if part is not None]
+    for entitlement in entitlements:
+        entitlement.purchase = purchase  # back to the instance, whatever happens next
+    # Names and statements are this module's own and Django's compiler's; values are all parameters.
+    sql = "WITH {} SELECT (SELECT id FROM new_purchase), {}, (SELECT id FROM new_notification)".format(  # noqa: S608
+        ", ".join(f"{name} AS ({statement})" for name, (statement, _) in parts),
+        "ARRAY(SELECT id FROM new_entitlements)" if entitlements else "'{}'::bigint[]",
+    )
+    params = [param for _, (_, part_params) in parts for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        purchase.pk, entitlement_ids, notification.pk = cursor.fetchone()
+    for entitlement, pk in zip(entitlements, entitlement_ids, strict=True):
+        entitlement.pk, entitlement.purchase = pk, purchase
+    for instance in (purchase, *entitlements, *([notification] if notification.pk else [])):
+        instance._state.adding, instance._state.db = False, using
+    if notification.pk is not None:
+        outbox.dispatch_on_commit(notification)
+
+
+def _insert(connection, instances, *, returning=False, ignore_conflicts=False):
+    """``(sql, params)`` of one INSERT of new ``instances`` of one model, as ``bulk_create`` builds it."""
+    opts = instances[0]._meta
+    query = InsertQuery(instances[0].__class__, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values([f for f in opts.concrete_fields if not f.generated and f is not opts.pk], instances)
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [opts.pk] if returning else None
+    [(sql, params)] = compiler.as_sql()
+    return sql, params
