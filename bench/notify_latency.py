@@ -36,9 +36,10 @@ Setup, done afresh on every run:
     consuming and stuck in a slow SMTP conversation. Then ``--requests`` POSTs go to
     ``/bench/notify/`` (``bench/urls.py``: ``notify()`` inside ``transaction.atomic()``, 201 +
     JSON), one every ``--request-interval`` s, each timed in-process through Django's test
-    ``Client`` (the full middleware stack, the on-commit publish to Redis included; no network
-    hop to a web server). The output shows how much of the request window the worker spent
-    inside a slow SMTP conversation and how long a send took it (claimed -> sent, from the rows).
+    ``Client`` (the full middleware stack and the on-commit hand-over to the dispatcher thread
+    included, which publishes to Redis; no network hop to a web server). The output shows how
+    much of the request window the worker spent inside a slow SMTP conversation and how long a
+    send took it (claimed -> sent, from the rows).
     The worker falls behind, as expected.
 
 Between the phases the backlog of (a) is removed: the worker of (a) is stopped (warm shutdown:
@@ -51,7 +52,7 @@ own SMTP sink, so they cannot delay it.
     once. After one warm-up message has arrived (not counted), ``--messages`` notifications are
     committed one every ``--interval`` s (on a fixed schedule), each in its own
     ``transaction.atomic()``. The commit time is taken by an ``on_commit`` callback registered
-    before ``notify()``'s own, i.e. right after COMMIT and before the task is published. It is
+    before ``notify()``'s own, i.e. right after COMMIT and before the row is handed over. It is
     matched by recipient address to the sink's ``received_at`` (time the DATA arrived).
     PASS needs every message to arrive and p95 under the target.
 
@@ -368,7 +369,7 @@ def phase_a(args, sink, worker):
     )
     out(f"    {args.requests} x POST {NOTIFY_PATH} -> 201, one every {args.request_interval:g} s")
     out("    timed in-process with django.test.Client: full middleware stack, view, notify(), COMMIT and")
-    out("    the on-commit publish to Redis (no web server, no network hop for the request itself)")
+    out("    the on-commit hand-over to the dispatcher thread (no web server, no network hop)")
     out(f"    median  {median:8.2f} ms   {target}   {verdict(median < REQUEST_TARGET_MS)}")
     out(f"    p95     {p95:8.2f} ms   (no target)")
     out(f"    min/max {min(durations):.2f} / {max(durations):.2f} ms")

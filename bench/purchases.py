@@ -8,8 +8,9 @@ Run from the repository root (PostgreSQL and Redis must be running)::
   (default postgres://postgres@127.0.0.1:5432), dropped and created afresh, migrated, dropped at the end.
 * Settings: ``bench.settings`` (DEBUG off, Celery not eager). The broker is the real Redis
   (redis://127.0.0.1:6379/14 unless ``--broker``) on a queue of this run's own that no worker consumes:
-  each purchase's e-mail is written to the outbox and its task published after COMMIT, as on a live
-  site, but nothing is sent. The queue is deleted at the end.
+  each purchase's e-mail is written to the outbox with it and, after COMMIT, handed to the process's
+  dispatcher thread, which publishes a burst of them per Celery task, as on a live site; nothing is
+  sent. A clock stops once every e-mail of its purchases is in Redis. The queue is deleted at the end.
 * (a) ``--purchases`` paid orders, each a call of ``record_purchase`` (its own transaction): a fifth of
   them by returning buyers, one or two lines each, out of 20 supported products, one after the other
   in this process. Target >= 500/s. The first ``WARM_UP`` orders are not timed: they load templates and
@@ -17,7 +18,8 @@ Run from the repository root (PostgreSQL and Redis must be running)::
   Then ``--processes`` processes (default: one per CPU) record another ``--purchases`` orders (the
   same mix, other buyers) at once, each order still one ``record_purchase`` call, as web or worker
   processes do when webhooks arrive together; the figure is all their orders over the time from the
-  first start to the last finish. ``--processes 1`` leaves that part out.
+  first start to the last finish. ``--processes 1`` leaves that part out. The machine's Python speed
+  is printed before and after, since a shared machine's speed drifts.
 * (b) A CSV file of ``--rows`` rows (orders of one to three lines, 3% unknown products) imported with
   ``manage.py support_import_purchases --no-notify``, reading the file included. Target <= 60 s.
 
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.admin_queue import python_speed  # noqa: E402
 from bench.notify_latency import DEFAULT_BROKER, SetupError, log, out, purge_queue, verdict  # noqa: E402
 
 PG_DATABASE = "wagtail_support_bench_purchases"
@@ -127,9 +130,10 @@ def paid_orders(count, rng, prefix):
     return orders
 
 
-def phase_a(args, rng):
+def phase_a(args, rng, tasks_in_queue):
     from django.db import connection
 
+    from wagtail_support.notifications.dispatcher import dispatcher
     from wagtail_support.notifications.models import Notification
     from wagtail_support.purchases.services import record_purchase
 
@@ -145,12 +149,16 @@ def phase_a(args, rng):
     with connection.execute_wrapper(count):
         for data in warm_up:
             record_purchase(data)
+    dispatcher.flush(timeout=60)
+    tasks_before = tasks_in_queue()
     log(f"recording {len(timed)} purchases with record_purchase")
     started = time.perf_counter()
     for data in timed:
         record_purchase(data)
+    dispatcher.flush(timeout=60)  # the clock stops once every e-mail is in Redis
     seconds = time.perf_counter() - started
     rate = len(timed) / seconds
+    tasks = tasks_in_queue() - tasks_before
     queued = Notification.objects.filter(status="pending").count()
     out(f"(a) record_purchase, one transaction per purchase, {len(timed)} purchases, one process")
     out(
@@ -161,7 +169,10 @@ def phase_a(args, rng):
         f"    {statements / len(warm_up):.1f} SQL statements per purchase besides BEGIN and COMMIT "
         f"(counted over the {len(warm_up)} untimed warm-up purchases)"
     )
-    out(f"    outbox: {queued} e-mails pending (queued to Redis after each COMMIT; no worker sends them)")
+    out(
+        f"    outbox: {queued} e-mails pending, all in Redis when the clock stopped, in {tasks} Celery tasks "
+        "(no worker sends them)"
+    )
     connection.close()
     return queued
 
@@ -170,6 +181,7 @@ def _record_share(orders, barrier, results):
     """One process of (a) at once: wait for the others, record ``orders`` one by one, report the times."""
     from django.db import connections
 
+    from wagtail_support.notifications.dispatcher import dispatcher
     from wagtail_support.purchases.services import record_purchase
 
     record_purchase(orders[0])  # warm-up, as in one process: connections, templates
@@ -177,11 +189,12 @@ def _record_share(orders, barrier, results):
     started = time.perf_counter()
     for data in orders[1:]:
         record_purchase(data)
+    dispatcher.flush(timeout=60)
     results.put((started, time.perf_counter(), len(orders) - 1))
     connections.close_all()
 
 
-def phase_a_processes(args, rng):
+def phase_a_processes(args, rng, tasks_in_queue):
     import multiprocessing
 
     from django.db import connections
@@ -195,6 +208,7 @@ def phase_a_processes(args, rng):
     barrier, results = context.Barrier(args.processes), context.Queue()
     connections.close_all()
     before = Notification.objects.filter(status="pending").count()
+    tasks_before = tasks_in_queue()
     connections.close_all()
     log(f"recording {args.purchases - args.processes} purchases from {args.processes} processes at once")
     children = [context.Process(target=_record_share, args=(share, barrier, results)) for share in shares]
@@ -217,6 +231,7 @@ def phase_a_processes(args, rng):
     count = sum(n for _, _, n in reports)
     rate = count / seconds
     queued = Notification.objects.filter(status="pending").count() - before
+    tasks = tasks_in_queue() - tasks_before
     out(
         f"    the same from {args.processes} processes at once, {count} more purchases "
         f"(as web or worker processes receiving webhooks together)"
@@ -225,7 +240,7 @@ def phase_a_processes(args, rng):
         f"    {seconds:8.2f} s   {rate:8.0f} purchases/s   target >= {RECORD_TARGET_PER_S}/s   "
         f"{verdict(rate >= RECORD_TARGET_PER_S)}"
     )
-    out(f"    outbox: {queued} more e-mails pending")
+    out(f"    outbox: {queued} more e-mails pending, all in Redis when the clocks stopped, in {tasks} tasks")
     connections.close_all()
 
 
@@ -348,9 +363,18 @@ def main(argv=None):
         out(f"  e-mail:   outbox rows + Celery tasks published to {args.broker}, queue {queue} (no worker)")
         out(f"  versions: Django {django.get_version()}, Python {sys.version.split()[0]}")
         out()
-        phase_a(args, rng)
+
+        def tasks_in_queue():
+            return redis_client.llen(queue)
+
+        speed = python_speed()
+        phase_a(args, rng, tasks_in_queue)
         if args.processes > 1:
-            phase_a_processes(args, random.Random(args.seed + 1))  # noqa: S311 - test data
+            phase_a_processes(args, random.Random(args.seed + 1), tasks_in_queue)  # noqa: S311 - test data
+        out(
+            f"    machine speed, 3 million Python additions: {speed:.0f} ms before, "
+            f"{python_speed():.0f} ms after (lower is faster; the figures above scale with it)"
+        )
         purged = purge_queue(redis_client, queue)
         out(f"    {purged} task(s) waited in the queue; purged")
         out()

@@ -79,6 +79,24 @@ def test_a_rolled_back_email_is_never_handed_over(queue):
     assert queue() == []
 
 
+def test_each_email_goes_to_the_queue_named_when_it_was_committed(queue, live_broker):
+    import redis
+
+    other = f"{QUEUE}-other"
+    client = redis.Redis.from_url(live_broker)
+    try:
+        with override_settings(WAGTAIL_SUPPORT={"CELERY_QUEUE": other, "NOTIFICATION_BATCH_WAIT": 0.3}):
+            [first] = committed(1)
+        [second] = committed(1)  # back to the fixture's queue, while the thread still waits
+        assert dispatcher.flush()
+
+        [raw] = client.lrange(other, 0, -1)
+        assert json.loads(raw)["headers"]["task"] == "wagtail_support.send_notification"
+        assert queue() == [("wagtail_support.send_notification", second.pk)]
+    finally:
+        client.delete(other)
+
+
 def test_inline_dispatch_publishes_before_the_commit_returns(queue):
     with override_settings(WAGTAIL_SUPPORT={"CELERY_QUEUE": QUEUE, "NOTIFICATION_DISPATCH": "inline"}):
         [notification] = committed(1)

@@ -355,3 +355,12 @@ def test_purchase_data_json_is_serialisable():
     data = order(lines=(("AURORA", 1),))
     assert json.loads(json.dumps(data.as_json()))["lines"][0]["product_ref"] == "AURORA"
     assert timedelta(0) < timezone.now() - data.purchased_at
+
+
+def test_purchase_data_json_holds_every_field_but_the_raw_copy():
+    from dataclasses import fields
+
+    data = order(lines=(("AURORA", 1),))
+    json_data = data.as_json()
+    assert set(json_data) == {f.name for f in fields(PurchaseData)} - {"raw"}
+    assert set(json_data["lines"][0]) == {f.name for f in fields(PurchaseLine)}

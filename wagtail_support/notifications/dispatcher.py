@@ -29,7 +29,11 @@ BATCH_SIZE = 20  # ids per Celery task: a burst is spread over the workers, not 
 
 
 class Dispatcher:
-    """Collects ids from any thread; one thread of its own calls ``publish(ids)`` with them in batches."""
+    """Collects ids from any thread; one thread of its own calls ``publish(queue, ids)`` in batches.
+
+    Each id keeps the Celery queue it was handed over for, since settings may change before the
+    thread publishes it; a batch holds ids of one queue.
+    """
 
     def __init__(self, publish):
         self._publish = publish
@@ -41,9 +45,9 @@ class Dispatcher:
         self._publishing = False
         self._thread = None
 
-    def submit(self, notification_id):
+    def submit(self, notification_id, queue=None):
         with self._ready:
-            self._ids.append(notification_id)
+            self._ids.append((queue, notification_id))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="wagtail-support-dispatch", daemon=True
@@ -70,20 +74,29 @@ class Dispatcher:
                 self._publishing = True
             time.sleep(support_settings.NOTIFICATION_BATCH_WAIT)  # the rest of a burst joins this batch
             with self._ready:
-                batch, self._ids = self._ids[:BATCH_SIZE], self._ids[BATCH_SIZE:]
+                queue, batch = self._take()
             try:
-                self._publish(batch)
+                self._publish(queue, batch)
             except Exception:  # never let the thread die: the sweep sends what was not published
                 logger.exception("Could not hand notifications %s to Celery; the outbox sweep will.", batch)
             with self._ready:
                 self._publishing = False
                 self._ready.notify_all()
 
+    def _take(self):
+        """The oldest id's queue and up to ``BATCH_SIZE`` ids for it, in order; the rest stay."""
+        queue = self._ids[0][0]
+        batch, rest = [], []
+        for item in self._ids:
+            (batch if item[0] == queue and len(batch) < BATCH_SIZE else rest).append(item)
+        self._ids = rest
+        return queue, [notification_id for _, notification_id in batch]
 
-def _publish(ids):
+
+def _publish(queue, ids):
     from wagtail_support.notifications.outbox import dispatch_many
 
-    dispatch_many(ids)
+    dispatch_many(ids, queue=queue)
 
 
 dispatcher = Dispatcher(_publish)

@@ -32,6 +32,9 @@ INTERRUPTED_ERROR = (
 )
 
 
+CURRENT_QUEUE = object()  # "the queue CELERY_QUEUE names now", as opposed to one named earlier
+
+
 @dataclass(frozen=True)
 class DeliveryResult:
     """What one attempt did: ``sent``, ``retry`` (after ``retry_in`` s), ``failed`` or ``skipped``."""
@@ -95,28 +98,35 @@ def hand_over(notification_id):
 
     if send_notification.app.conf.task_always_eager or support_settings.NOTIFICATION_DISPATCH == "inline":
         dispatch(notification_id)
-    else:
-        dispatcher.submit(notification_id)
+    else:  # the queue as the settings are now, whenever the thread publishes
+        dispatcher.submit(notification_id, support_settings.CELERY_QUEUE)
 
 
-def dispatch(notification_id, countdown=None):
-    """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later."""
+def dispatch(notification_id, countdown=None, queue=CURRENT_QUEUE):
+    """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later.
+
+    ``queue`` is a Celery queue name, or None for Celery's default; by default ``CELERY_QUEUE``.
+    """
     from wagtail_support.notifications.tasks import send_notification
 
-    return _publish(send_notification, notification_id, countdown=countdown)
+    return _publish(send_notification, notification_id, countdown=countdown, queue=queue)
 
 
-def dispatch_many(ids):
+def dispatch_many(ids, queue=CURRENT_QUEUE):
     """Hand rows to Celery as one task (one row: ``dispatch``). A broker that is down is logged."""
     from wagtail_support.notifications.tasks import send_notifications
 
-    return dispatch(ids[0]) if len(ids) == 1 else _publish(send_notifications, list(ids))
+    if len(ids) == 1:
+        return dispatch(ids[0], queue=queue)
+    return _publish(send_notifications, list(ids), queue=queue)
 
 
-def _publish(task, argument, countdown=None):
+def _publish(task, argument, countdown=None, queue=CURRENT_QUEUE):
     options = {"retry": False}
-    if support_settings.CELERY_QUEUE:
-        options["queue"] = support_settings.CELERY_QUEUE
+    if queue is CURRENT_QUEUE:
+        queue = support_settings.CELERY_QUEUE
+    if queue:
+        options["queue"] = queue
     if countdown:
         options["countdown"] = countdown
     try:

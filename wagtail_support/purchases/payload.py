@@ -10,7 +10,7 @@
 message in plain words when a field is missing or wrong; adapters turn that into a 4xx answer.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
@@ -55,12 +55,23 @@ class PurchaseData:
 
     def as_json(self):
         """The payload as JSON-ready data (dates as ISO strings), e.g. for the audit copy."""
-        data = asdict(self)
-        data.pop("raw")
-        data["purchased_at"] = self.purchased_at.isoformat()
-        for line in data["lines"]:
-            line["support_until"] = line["support_until"].isoformat() if line["support_until"] else None
-        return data
+        return {
+            "source": self.source,
+            "external_id": self.external_id,
+            "email": self.email,
+            "name": self.name,
+            "purchased_at": self.purchased_at.isoformat(),
+            "lines": [
+                {
+                    "product_ref": line.product_ref,
+                    "title": line.title,
+                    "quantity": line.quantity,
+                    "support_until": line.support_until.isoformat() if line.support_until else None,
+                }
+                for line in self.lines
+            ],
+            "status": self.status,
+        }
 
     @classmethod
     def from_dict(cls, data, *, source=None):
