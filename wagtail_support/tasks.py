@@ -1,6 +1,12 @@
 """Task registry for Celery's ``autodiscover_tasks()``: each concept keeps its tasks in its sub-package."""
 
-from wagtail_support.notifications.tasks import send_notification, sweep_outbox
+from wagtail_support.notifications.tasks import send_notification, send_notifications, sweep_outbox
 from wagtail_support.staff.tasks import close_stale_tickets, remind_breaching_tickets
 
-__all__ = ["close_stale_tickets", "remind_breaching_tickets", "send_notification", "sweep_outbox"]
+__all__ = [
+    "close_stale_tickets",
+    "remind_breaching_tickets",
+    "send_notification",
+    "send_notifications",
+    "sweep_outbox",
+]
