@@ -32,9 +32,6 @@ INTERRUPTED_ERROR = (
 )
 
 
-CURRENT_QUEUE = object()  # "the queue CELERY_QUEUE names now", as opposed to one named earlier
-
-
 @dataclass(frozen=True)
 class DeliveryResult:
     """What one attempt did: ``sent``, ``retry`` (after ``retry_in`` s), ``failed`` or ``skipped``."""
@@ -51,10 +48,10 @@ def notify(kind, recipient, context=None, dedupe_key=None, language=None):
     ``dedupe_key`` returns the existing row and queues nothing. ``context`` must be
     JSON-serialisable: it is rendered later, in the worker, with the templates of ``kind``.
     """
-    return queue(new_notification(kind, recipient, context, dedupe_key, language))
+    return enqueue(new_notification(kind, recipient, context, dedupe_key, language))
 
 
-def queue(notification):
+def enqueue(notification):
     """Write an unsaved row of ``new_notification`` and dispatch it after COMMIT, as ``notify`` does.
 
     Returns the row, or the one already queued under its dedupe key (then nothing is dispatched).
@@ -69,7 +66,7 @@ def queue(notification):
 
 
 def new_notification(kind, recipient, context=None, dedupe_key=None, language=None):
-    """The outbox row ``notify`` would write, unsaved: ``queue`` writes it, or code that writes it
+    """The outbox row ``notify`` would write, unsaved: ``enqueue`` writes it, or code that writes it
     together with other rows, and then calls ``dispatch_on_commit`` (unless its dedupe key was taken).
     """
     get_template(template_names(kind)["subject"])  # fail in the caller, not in the worker
@@ -102,29 +99,27 @@ def hand_over(notification_id):
         dispatcher.submit(notification_id, support_settings.CELERY_QUEUE)
 
 
-def dispatch(notification_id, countdown=None, queue=CURRENT_QUEUE):
-    """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later.
-
-    ``queue`` is a Celery queue name, or None for Celery's default; by default ``CELERY_QUEUE``.
-    """
+def dispatch(notification_id, countdown=None):
+    """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later."""
     from wagtail_support.notifications.tasks import send_notification
 
-    return _publish(send_notification, notification_id, countdown=countdown, queue=queue)
+    return _publish(send_notification, notification_id, support_settings.CELERY_QUEUE, countdown)
 
 
-def dispatch_many(ids, queue=CURRENT_QUEUE):
-    """Hand rows to Celery as one task (one row: ``dispatch``). A broker that is down is logged."""
-    from wagtail_support.notifications.tasks import send_notifications
+def dispatch_many(ids, queue):
+    """Hand rows to Celery as one task on ``queue`` (None: Celery's default); one row as ``dispatch`` does.
+
+    A broker that is down is logged, not raised.
+    """
+    from wagtail_support.notifications.tasks import send_notification, send_notifications
 
     if len(ids) == 1:
-        return dispatch(ids[0], queue=queue)
-    return _publish(send_notifications, list(ids), queue=queue)
+        return _publish(send_notification, ids[0], queue)
+    return _publish(send_notifications, list(ids), queue)
 
 
-def _publish(task, argument, countdown=None, queue=CURRENT_QUEUE):
+def _publish(task, argument, queue, countdown=None):
     options = {"retry": False}
-    if queue is CURRENT_QUEUE:
-        queue = support_settings.CELERY_QUEUE
     if queue:
         options["queue"] = queue
     if countdown:

@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from wagtail_support.notifications.links import absolute_url
-from wagtail_support.notifications.outbox import new_notification, notify, queue
+from wagtail_support.notifications.outbox import enqueue, new_notification, notify
 from wagtail_support.notifications.render import register_context
 from wagtail_support.purchases.models import CustomerAccount
 
@@ -100,7 +100,7 @@ def purchase_email(purchase, new_account):
 
 def announce_purchase(purchase, new_account):
     """Queue the e-mail of a purchase already saved (the CSV import, a claimed theme)."""
-    return queue(purchase_email(purchase, new_account))
+    return enqueue(purchase_email(purchase, new_account))
 
 
 def send_setup_link(user):
@@ -138,7 +138,7 @@ def _account_email_context(context):
 
 
 def _purchase_of(context):
-    """The purchase an e-mail's context names: by its order, or by id (rows queued by version 0.1)."""
+    """The purchase an e-mail's context names: by its order, or by id (rows queued by earlier builds)."""
     from wagtail_support.purchases.models import Purchase
 
     if order := context.get("order"):

@@ -36,7 +36,7 @@ def insert_purchase(purchase, entitlements, account, notification):
         purchase.save(force_insert=True, using=using)
         Entitlement.objects.using(using).bulk_create(entitlements)
         CustomerAccount.objects.using(using).bulk_create([account], ignore_conflicts=True)
-        outbox.queue(notification)
+        outbox.enqueue(notification)
         return
     connection = connections[using]
     for entitlement in entitlements:
