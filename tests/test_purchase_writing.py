@@ -3,7 +3,8 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 
 from tests.factories import SupportedProductFactory, UserFactory
 from tests.purchase_rows import purchase_rows
@@ -163,3 +164,42 @@ def test_an_email_queued_with_the_purchase_id_still_lists_its_products(theme):
     )
 
     assert "Aurora theme" in render_email(legacy).body
+
+
+def test_the_buyer_is_the_oldest_active_user_with_the_email_in_any_case():
+    UserFactory(username="gone", email="ann@example.com", is_active=False)
+    first = UserFactory(username="ann", email="Ann@Example.com")
+    UserFactory(username="ann2", email="ANN@example.com")
+    user, created = accounts.customer_for("  ann@EXAMPLE.com ", "Ann Archer")
+    assert (user.pk, created) == (first.pk, False)
+    assert user.get_username() == "ann"  # a found user's other fields load when first read
+
+
+def test_without_an_email_match_the_holder_of_the_username_is_the_buyer():
+    holder = UserFactory(username="ann@example.com", email="", is_active=False)
+    user, created = accounts.customer_for("Ann@Example.com")
+    assert (user.pk, created) == (holder.pk, False)
+
+
+def test_a_new_buyer_gets_a_user_named_after_their_email_without_a_usable_password():
+    UserFactory(username="old", email="ann@example.com", is_active=False)
+    user, created = accounts.customer_for("Ann@Example.com", "Ann Marie Archer")
+    user.refresh_from_db()
+    assert created
+    assert (user.username, user.email, user.first_name, user.last_name) == (
+        "ann@example.com",
+        "Ann@Example.com",
+        "Ann",
+        "Marie Archer",
+    )
+    assert not user.has_usable_password()
+
+
+@pytest.mark.postgresql
+def test_the_buyer_lookup_uses_the_email_index_on_postgresql():
+    User = get_user_model()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test database is too small to need an index
+        cursor.execute("EXPLAIN " + accounts._candidates_sql(User, "default"), ["a@example.com", "a"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "wsupport_user_email_upper" in plan
