@@ -34,7 +34,7 @@ def theme():
     return SupportedProductFactory(name="Aurora theme", references=["AURORA"], installations_per_unit=1)
 
 
-def new_rows(external_id, user, theme):
+def new_rows(external_id, user, theme, lines=1):
     """Unsaved rows of a purchase, as ``record_purchase`` builds them."""
     purchase = Purchase(
         source="shop",
@@ -51,10 +51,11 @@ def new_rows(external_id, user, theme):
             purchase=purchase,
             customer=user,
             product=theme,
-            quantity=2,
-            support_until=date(2027, 3, 1),
+            quantity=2 + line,
+            support_until=date(2027, 3, 1 + line),
             installations_allowed=2,
         )
+        for line in range(lines)
     ]
     return (
         purchase,
@@ -80,10 +81,15 @@ def values(instance):
     }
 
 
-def test_the_rows_written_together_are_the_rows_the_orm_writes(theme, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("lines", [1, 2, 3])
+def test_the_rows_written_together_are_the_rows_the_orm_writes(
+    theme, lines, django_capture_on_commit_callbacks
+):
     ann, other_ann = UserFactory(email="ann@example.com"), UserFactory(email="ann@example.com")
-    together = new_rows("1", ann, theme)
-    one_by_one = new_rows("2", other_ann, theme)
+    # The second purchase of a shape reuses the statement compiled for the first: both must be right.
+    writing.insert_purchase(*new_rows("0", UserFactory(), theme, lines))
+    together = new_rows("1", ann, theme, lines)
+    one_by_one = new_rows("2", other_ann, theme, lines)
 
     with django_capture_on_commit_callbacks() as dispatched:
         writing.insert_purchase(*together)
@@ -95,8 +101,8 @@ def test_the_rows_written_together_are_the_rows_the_orm_writes(theme, django_cap
 
     for a, b in zip(all_rows(together), all_rows(one_by_one), strict=True):
         assert values(a) == values(b), type(a).__name__
-    assert together[0].pk and together[1][0].pk and together[3].pk  # the ids the statement returned
-    assert together[1][0].purchase == together[0]
+    assert together[0].pk and together[3].pk  # the ids the statement returned
+    assert all(entitlement.pk and entitlement.purchase == together[0] for entitlement in together[1])
     assert together[0].created_at and together[2].created_at
     assert Notification.objects.get(pk=together[3].pk).context == {
         "user_id": ann.pk,

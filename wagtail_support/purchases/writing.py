@@ -13,6 +13,8 @@ and an order that is already recorded raises ``IntegrityError`` (its unique cons
 written.
 """
 
+import functools
+
 from django.db import connections, router
 from django.db.models.constants import OnConflict
 from django.db.models.expressions import RawSQL
@@ -23,6 +25,10 @@ from wagtail_support.purchases.models import CustomerAccount, Entitlement, Purch
 
 # The new purchase's id, as the entitlements' INSERT reads it from the purchase's INSERT.
 _NEW_PURCHASE_ID = RawSQL("SELECT id FROM new_purchase", ())
+
+# (database alias, number of entitlements) -> the statement; a purchase has one to a few lines, so
+# each process compiles a handful of statements once, and only their parameters per purchase.
+_statements = {}
 
 
 def insert_purchase(purchase, entitlements, account, notification):
@@ -39,23 +45,15 @@ def insert_purchase(purchase, entitlements, account, notification):
         outbox.enqueue(notification)
         return
     connection = connections[using]
-    for entitlement in entitlements:
-        entitlement.purchase_id = _NEW_PURCHASE_ID  # for the compiler, just below
-    parts = [
-        ("new_purchase", _insert(connection, [purchase], returning=True)),
-        ("new_entitlements", _insert(connection, entitlements, returning=True) if entitlements else None),
-        ("new_account", _insert(connection, [account], ignore_conflicts=True)),
-        ("new_notification", _insert(connection, [notification], returning=True, ignore_conflicts=True)),
-    ]
-    parts = [(name, part) for name, part in parts if part is not None]
-    for entitlement in entitlements:
-        entitlement.purchase = purchase  # back to the instance, whatever happens next
-    # Names and statements are this module's own and Django's compiler's; values are all parameters.
-    sql = "WITH {} SELECT (SELECT id FROM new_purchase), {}, (SELECT id FROM new_notification)".format(  # noqa: S608
-        ", ".join(f"{name} AS ({statement})" for name, (statement, _) in parts),
-        "ARRAY(SELECT id FROM new_entitlements)" if entitlements else "'{}'::bigint[]",
+    sql = _statements.get((using, len(entitlements))) or _compile(
+        connection, purchase, entitlements, account, notification
     )
-    params = [param for _, (_, part_params) in parts for param in part_params]
+    params = [
+        *_values(connection, [purchase]),
+        *_values(connection, entitlements, inlined="purchase"),
+        *_values(connection, [account]),
+        *_values(connection, [notification]),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         purchase.pk, entitlement_ids, notification.pk = cursor.fetchone()
@@ -67,11 +65,57 @@ def insert_purchase(purchase, entitlements, account, notification):
         outbox.dispatch_on_commit(notification)
 
 
+def _compile(connection, purchase, entitlements, account, notification):
+    """The statement of a purchase with this many entitlements, by Django's insert compiler; kept for
+    the next ones (the compiler's parameters are not used: ``_values`` makes them per purchase)."""
+    for entitlement in entitlements:
+        entitlement.purchase_id = _NEW_PURCHASE_ID  # for the compiler, just below
+    try:
+        parts = {
+            "new_purchase": _insert(connection, [purchase], returning=True),
+            "new_entitlements": _insert(connection, entitlements, returning=True),
+            "new_account": _insert(connection, [account], ignore_conflicts=True),
+            "new_notification": _insert(connection, [notification], returning=True, ignore_conflicts=True),
+        }
+    finally:
+        for entitlement in entitlements:
+            entitlement.purchase = purchase  # back to the instance, whatever happens next
+    # Names and statements are this module's own and Django's compiler's; values are all parameters.
+    sql = "WITH {} SELECT (SELECT id FROM new_purchase), {}, (SELECT id FROM new_notification)".format(  # noqa: S608
+        ", ".join(f"{name} AS ({statement})" for name, (statement, _) in parts.items() if statement),
+        "ARRAY(SELECT id FROM new_entitlements)" if entitlements else "'{}'::bigint[]",
+    )
+    _statements[connection.alias, len(entitlements)] = sql
+    return sql
+
+
+def _values(connection, instances, inlined=None):
+    """The parameters of ``instances`` in the compiler's order: each field's ``pre_save`` value, prepared
+    for the database as ``save()`` prepares it, row after row. The ``inlined`` field is no parameter (the
+    entitlements' purchase: the statement reads it from the purchase's INSERT).
+    """
+    return [
+        field.get_db_prep_save(field.pre_save(instance, True), connection)
+        for instance in instances
+        for field in _fields(instance.__class__)
+        if field.name != inlined
+    ]
+
+
+@functools.cache
+def _fields(model):
+    opts = model._meta
+    return [f for f in opts.concrete_fields if not f.generated and f is not opts.pk]
+
+
 def _insert(connection, instances, *, returning=False, ignore_conflicts=False):
-    """``(sql, params)`` of one INSERT of new ``instances`` of one model, as ``bulk_create`` builds it."""
+    """``(sql, params)`` of one INSERT of new ``instances`` of one model, as ``bulk_create`` builds it;
+    ``("", [])`` for none."""
+    if not instances:
+        return "", []
     opts = instances[0]._meta
     query = InsertQuery(instances[0].__class__, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
-    query.insert_values([f for f in opts.concrete_fields if not f.generated and f is not opts.pk], instances)
+    query.insert_values(_fields(instances[0].__class__), instances)
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [opts.pk] if returning else None
     [(sql, params)] = compiler.as_sql()
