@@ -5,6 +5,7 @@ import json
 import logging
 import multiprocessing
 import os
+import time
 
 import pytest
 from django.core.checks import run_checks
@@ -68,6 +69,17 @@ def test_a_burst_is_published_in_batches_with_every_id_once(queue):
     assert sorted(ids) == sorted(row.pk for row in rows)
     assert len(tasks) < len(rows)  # a burst shares tasks
     assert all(len(arg) <= BATCH_SIZE for name, arg in tasks if name.endswith("send_notifications"))
+
+
+def test_a_full_batch_leaves_without_waiting_for_the_rest_of_the_wait(queue):
+    with override_settings(WAGTAIL_SUPPORT={"CELERY_QUEUE": QUEUE, "NOTIFICATION_BATCH_WAIT": 1}):
+        rows = committed(BATCH_SIZE)
+        started = time.monotonic()
+        assert dispatcher.flush()
+        waited = time.monotonic() - started
+
+    assert queue() == [("wagtail_support.send_notifications", [row.pk for row in rows])]
+    assert waited < 0.5  # a full batch does not sit out the second
 
 
 def test_a_rolled_back_email_is_never_handed_over(queue):

@@ -2,9 +2,9 @@
 
 No request should wait for the broker, and shops deliver orders in bursts. So once a transaction
 commits, ``outbox.dispatch_on_commit`` gives the ids of its new rows to this process's dispatcher and
-returns. The dispatcher's thread waits ``NOTIFICATION_BATCH_WAIT`` seconds for the rest of a burst,
-then publishes the ids it holds as one Celery task (at most ``BATCH_SIZE`` ids per task); a lone
-e-mail still leaves within milliseconds.
+returns. The dispatcher's thread waits up to ``NOTIFICATION_BATCH_WAIT`` seconds for the rest of a
+burst, then publishes the ids it holds as one Celery task (at most ``BATCH_SIZE`` ids per task, and
+at once when it holds that many); a lone e-mail still leaves within that wait.
 
 Nothing is lost when a hand-over is: a process killed before its thread published leaves its rows
 pending in the outbox, and the sweep queues them after ``OUTBOX_SWEEP_GRACE``. A broker that is down
@@ -53,7 +53,8 @@ class Dispatcher:
                     target=self._run, name="wagtail-support-dispatch", daemon=True
                 )
                 self._thread.start()
-            self._ready.notify_all()
+            if len(self._ids) in (1, BATCH_SIZE):  # the thread waits for a first id, or for a full batch
+                self._ready.notify_all()
 
     def flush(self, timeout=5.0):
         """Wait until every id submitted so far is published; False if ``timeout`` passed first."""
@@ -72,8 +73,10 @@ class Dispatcher:
                 while not self._ids:
                     self._ready.wait()
                 self._publishing = True
-            time.sleep(support_settings.NOTIFICATION_BATCH_WAIT)  # the rest of a burst joins this batch
-            with self._ready:
+                # The rest of a burst joins this batch, until it is full or the wait is over.
+                deadline = time.monotonic() + support_settings.NOTIFICATION_BATCH_WAIT
+                while len(self._ids) < BATCH_SIZE and (remaining := deadline - time.monotonic()) > 0:
+                    self._ready.wait(remaining)
                 queue, batch = self._take()
             try:
                 self._publish(queue, batch)
