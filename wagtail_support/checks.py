@@ -41,7 +41,7 @@ def notification_dispatch_configured(app_configs, **kwargs):
         errors.append(
             Error(
                 f"WAGTAIL_SUPPORT['NOTIFICATION_BATCH_WAIT'] is {wait!r}.",
-                hint="Give a number of seconds from 0 to 1, such as 0.01 (the default).",
+                hint="Give a number of seconds from 0 to 1, such as 0.05 (the default).",
                 id="wagtail_support.E002",
             )
         )

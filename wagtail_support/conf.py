@@ -38,7 +38,7 @@ DEFAULTS = {
     # thread; for servers that run no application threads). Eager Celery is always inline.
     "NOTIFICATION_DISPATCH": "background",
     # Seconds the background thread waits for more e-mails of a burst before it publishes.
-    "NOTIFICATION_BATCH_WAIT": 0.01,
+    "NOTIFICATION_BATCH_WAIT": 0.05,
     # Celery queue for notification tasks; None means the default queue.
     "CELERY_QUEUE": None,
     # Where a customer lands after setting their password; None means the support section
