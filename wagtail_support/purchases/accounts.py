@@ -55,13 +55,16 @@ def customer_for(email, name=""):
         candidates = cursor.fetchall()  # (pk, is_active, email), oldest first
     by_email = (row for row in candidates if row[1] and row[2].upper() == email.upper())
     if found := next(by_email, None) or next(iter(candidates), None):
-        return User.from_db(using, [User._meta.pk.attname, "is_active", "email"], found), False
+        return User.from_db(using, [User._meta.pk.attname, *_FOUND_FIELDS], found), False
     first_name, _, last_name = name.strip().partition(" ")
     user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
     setattr(user, User.USERNAME_FIELD, username)
     user.set_unusable_password()
     user.save(using=using)  # through the ORM, so the site's own post_save receivers for users run
     return user, True
+
+
+_FOUND_FIELDS = ("is_active", "email")  # what the lookup reads of a user, besides the id
 
 
 @functools.cache
@@ -75,7 +78,7 @@ def _candidates_sql(User, using):
     quote = connections[using].ops.quote_name
     opts = User._meta
     pk = quote(opts.pk.column)
-    is_active, email = (quote(opts.get_field(name).column) for name in ("is_active", "email"))
+    is_active, email = (quote(opts.get_field(name).column) for name in _FOUND_FIELDS)
     username = quote(opts.get_field(User.USERNAME_FIELD).column)
     return (
         f"SELECT {pk}, {is_active}, {email} FROM {quote(opts.db_table)} "  # noqa: S608 - names from _meta

@@ -3,10 +3,10 @@
 A purchase writes four tables: the purchase, its entitlements, the buyer's support account (unless
 they have one) and the outbox row of its e-mail. Shops deliver orders in bursts and every statement
 is a round trip, so on PostgreSQL the four INSERTs travel as one ``WITH ... INSERT`` statement
-(data-modifying common table expressions). Each INSERT is built by Django's own insert compiler from
-the unsaved model instances, so a row holds exactly what ``save()`` or ``bulk_create()`` would write
-(field defaults, ``auto_now_add``, JSON), and a field added to a model is written without touching
-this module.
+(data-modifying common table expressions). Each INSERT is built by Django's own insert compiler, once
+per process and number of entitlements, and each purchase's values are prepared as ``save()`` prepares
+them, so a row holds exactly what ``save()`` or ``bulk_create()`` would write (field defaults,
+``auto_now_add``, JSON), and a field added to a model is written without touching this module.
 
 Either way the rows are written in the caller's transaction, the e-mail is dispatched after COMMIT,
 and an order that is already recorded raises ``IntegrityError`` (its unique constraint), with nothing
@@ -67,22 +67,24 @@ def insert_purchase(purchase, entitlements, account, notification):
 
 def _compile(connection, purchase, entitlements, account, notification):
     """The statement of a purchase with this many entitlements, by Django's insert compiler; kept for
-    the next ones (the compiler's parameters are not used: ``_values`` makes them per purchase)."""
+    the next ones (``_values`` makes the parameters of each purchase)."""
     for entitlement in entitlements:
         entitlement.purchase_id = _NEW_PURCHASE_ID  # for the compiler, just below
     try:
         parts = {
-            "new_purchase": _insert(connection, [purchase], returning=True),
-            "new_entitlements": _insert(connection, entitlements, returning=True),
-            "new_account": _insert(connection, [account], ignore_conflicts=True),
-            "new_notification": _insert(connection, [notification], returning=True, ignore_conflicts=True),
+            "new_purchase": _insert_sql(connection, [purchase], returning=True),
+            "new_entitlements": _insert_sql(connection, entitlements, returning=True),
+            "new_account": _insert_sql(connection, [account], ignore_conflicts=True),
+            "new_notification": _insert_sql(
+                connection, [notification], returning=True, ignore_conflicts=True
+            ),
         }
     finally:
         for entitlement in entitlements:
             entitlement.purchase = purchase  # back to the instance, whatever happens next
     # Names and statements are this module's own and Django's compiler's; values are all parameters.
     sql = "WITH {} SELECT (SELECT id FROM new_purchase), {}, (SELECT id FROM new_notification)".format(  # noqa: S608
-        ", ".join(f"{name} AS ({statement})" for name, (statement, _) in parts.items() if statement),
+        ", ".join(f"{name} AS ({statement})" for name, statement in parts.items() if statement),
         "ARRAY(SELECT id FROM new_entitlements)" if entitlements else "'{}'::bigint[]",
     )
     _statements[connection.alias, len(entitlements)] = sql
@@ -108,15 +110,14 @@ def _fields(model):
     return [f for f in opts.concrete_fields if not f.generated and f is not opts.pk]
 
 
-def _insert(connection, instances, *, returning=False, ignore_conflicts=False):
-    """``(sql, params)`` of one INSERT of new ``instances`` of one model, as ``bulk_create`` builds it;
-    ``("", [])`` for none."""
+def _insert_sql(connection, instances, *, returning=False, ignore_conflicts=False):
+    """The SQL of one INSERT of new ``instances`` of one model, as ``bulk_create`` builds it; "" for none."""
     if not instances:
-        return "", []
-    opts = instances[0]._meta
-    query = InsertQuery(instances[0].__class__, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
-    query.insert_values(_fields(instances[0].__class__), instances)
+        return ""
+    model = instances[0].__class__
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values(_fields(model), instances)
     compiler = query.get_compiler(connection=connection)
-    compiler.returning_fields = [opts.pk] if returning else None
-    [(sql, params)] = compiler.as_sql()
-    return sql, params
+    compiler.returning_fields = [model._meta.pk] if returning else None
+    [(sql, _)] = compiler.as_sql()
+    return sql
