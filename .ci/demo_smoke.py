@@ -45,7 +45,18 @@ def main():
         print(log_path.read_text())
         raise
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        stop(server)
+
+
+def stop(server):
+    """Stop `make demo` and its runserver. Django's autoreloader can hang for good when SIGTERM lands
+    while it waits for its child (a lock in `subprocess` is never released), so it is killed after a while."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        print("make demo did not stop on SIGTERM within 20 s; killed")
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait(20)
 
 
