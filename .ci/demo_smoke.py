@@ -18,6 +18,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 
 
 def main():
+    (ROOT / "var").mkdir(exist_ok=True)
     database = ROOT / "var" / "ci-demo.sqlite3"
     database.unlink(missing_ok=True)
     log_path = ROOT / "var" / "ci-demo.log"

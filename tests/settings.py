@@ -12,12 +12,16 @@ from example_site.settings import *  # noqa: F403
 from example_site.settings import BASE_DIR, DATABASES
 
 RUN_ID = os.environ.setdefault("WAGTAIL_SUPPORT_TEST_RUN", str(os.getpid()))
+# The suite's scratch files (SQLite database, private attachments, worker logs) live in var/,
+# made here so that a fresh clone's `make test` needs nothing done before it.
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process can share the test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{RUN_ID}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{RUN_ID}.sqlite3")}
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = TEST_REDIS_URL
@@ -33,7 +37,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "wagtail_support_attachments": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(BASE_DIR / "var" / f"test-private-{RUN_ID}")},
+        "OPTIONS": {"location": str(VAR_DIR / f"test-private-{RUN_ID}")},
     },
 }
 
