@@ -20,11 +20,23 @@ $(STAMP): $(BIN)/python pyproject.toml setup.py
 
 install: $(STAMP)
 
-demo: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py support_demo
-	@echo "Serving the example site on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+# The demo runs as a visitor sees a site: DEBUG off (no debug pages listing every URL), static files
+# served by WhiteNoise from the apps, e-mails written to var/demo-mail/ instead of the terminal, and a
+# secret key made once per clone. Each can be overridden from the environment.
+DEMO_ENV = DEBUG=$${DEBUG:-false} HTTPS=$${HTTPS:-false} SERVE_STATIC_FROM_APPS=$${SERVE_STATIC_FROM_APPS:-true} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECRET_KEY=$${SECRET_KEY:-$$(cat var/demo-secret-key)} \
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend} \
+	EMAIL_FILE_PATH=$${EMAIL_FILE_PATH:-var/demo-mail} PORT=$(PORT)
+
+var/demo-secret-key:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+demo: install var/demo-secret-key
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	@$(DEMO_ENV) $(BIN)/python manage.py support_demo
+	@$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -42,11 +42,35 @@ def main():
             assert status == 200, path
         check_admin_login(password)
         print("admin login printed by `make demo` works")
+        check_not_found_page()
+        check_output_ends_with_logins(log_path)
     except Exception:
         print(log_path.read_text())
         raise
     finally:
         stop(server)
+
+
+def check_not_found_page():
+    """The demo runs as visitors see a site: its 404 is the site's page, not Django's debug page."""
+    try:
+        urllib.request.urlopen(BASE + "/no-such-page/", timeout=10)
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+        assert error.code == 404, error.code
+        assert "URLconf" not in body and "Page not found" in body, body[:500]
+        print("GET /no-such-page/ -> 404, the site's own page")
+    else:
+        raise AssertionError("/no-such-page/ answered 200")
+
+
+def check_output_ends_with_logins(log_path):
+    """The logins come last, beside the address; e-mails go to files, not into the terminal."""
+    text = log_path.read_text()
+    setup_output = text[: text.index("Customer login:")]
+    assert "Subject:" not in setup_output, "make demo printed e-mails before the logins"
+    assert "Serving the example site on" in setup_output[setup_output.index("Demo content is ready.") :]
+    print("make demo prints the logins last and keeps its e-mails in files")
 
 
 def stop(server):

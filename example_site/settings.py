@@ -25,6 +25,8 @@ def env_list(name, default):
 
 
 DEBUG = env_bool("DEBUG", True)
+# Static files straight from the apps (development and `make demo`), or collected with hashed names.
+SERVE_STATIC_FROM_APPS = env_bool("SERVE_STATIC_FROM_APPS", DEBUG)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -139,11 +141,15 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if SERVE_STATIC_FROM_APPS
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+# The demo (`make demo`) runs with DEBUG off and no collectstatic: WhiteNoise serves the apps' files.
+WHITENOISE_USE_FINDERS = SERVE_STATIC_FROM_APPS
+if SERVE_STATIC_FROM_APPS and not STATIC_ROOT.exists():
+    STATIC_ROOT = None  # nothing collected yet; WhiteNoise would warn about the missing folder
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -191,8 +197,8 @@ WAGTAIL_SUPPORT = {
     "EMAIL_SUBJECT_PREFIX": os.environ.get("SUPPORT_EMAIL_SUBJECT_PREFIX", "[Acme support] "),
 }
 
-# Production-shaped security, on whenever DEBUG is off.
-if not DEBUG:
+# Production-shaped security, on whenever DEBUG is off unless HTTPS=false (`make demo` on plain HTTP).
+if env_bool("HTTPS", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

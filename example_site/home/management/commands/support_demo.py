@@ -1,6 +1,7 @@
 import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -47,8 +48,15 @@ class Command(BaseCommand):
         self.ensure_admin(password)
         customer_password = admin_password or secrets.token_urlsafe(12)
         customer = self.ensure_customer(customer_password)
-        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.report(password, customer, customer_password)
+
+    def report(self, password, customer, customer_password):
+        """The logins last, beside the address, so that nothing scrolls them away."""
         port = os.environ.get("PORT", "8000")
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        if settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+            self.stdout.write(f"E-mails the demo sends are written to {settings.EMAIL_FILE_PATH}/")
+        self.stdout.write(f"Serving the example site on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
         self.stdout.write(f"Admin login: http://127.0.0.1:{port}/admin/  user: admin  password: {password}")
         self.stdout.write(
             f"Customer login: http://127.0.0.1:{port}/support/  user: {customer.username}  "
