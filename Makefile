@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# support_demo, runserver and the example settings (links in e-mails) all serve the same port.
+export PORT
 EXTRAS ?= test,docs
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
@@ -22,7 +24,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py support_demo
+	$(BIN)/python manage.py support_demo --port $(PORT)
 	@echo "Serving the example site on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -107,12 +107,11 @@ class SupportPage(SupportPageMixin, Page):  # noqa: DJ008 - Page.__str__ is the 
         verbose_name_plural = _("support sections")
 
 
-def support_page():
-    """The first live support page (most sites have one), or None when the site has none yet."""
-    for model in SUPPORT_PAGE_MODELS:
-        if page := model.objects.live().order_by("path").first():
-            return page
-    return None
+def support_page(site=None):
+    """The first live support page (of ``site`` when given), or None when there is none yet."""
+    from wagtail_support.tickets.sites import first_support_page
+
+    return first_support_page(site)
 
 
 def support_page_url():
