@@ -5,6 +5,7 @@ e-mails link to; help suggestions come from that site only (issue 12, "Many site
 import importlib
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps as django_apps
@@ -24,6 +25,8 @@ from tests.factories import (
 )
 from wagtail_support.notifications.links import absolute_url, base_url_for_root
 from wagtail_support.notifications.models import Notification
+from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
+from wagtail_support.purchases.services import record_purchase
 from wagtail_support.sitesettings import SupportSettings
 from wagtail_support.tickets import services, workflow
 from wagtail_support.tickets.models import Ticket, TicketStatus
@@ -270,9 +273,26 @@ def test_help_suggestions_come_from_the_current_site_only(client, sites, custome
 
 
 @pytest.mark.django_db
-def test_account_emails_link_to_the_default_site(sites, settings):
-    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-    assert absolute_url("/account/set-password/") == "http://acme.test/account/set-password/"
+def test_account_emails_link_to_the_default_site_and_set_up_lands_in_the_sites_support(
+    client, sites, django_capture_on_commit_callbacks
+):
+    SupportedProductFactory(references=["AURORA"])
+    data = PurchaseData(
+        source="shop", external_id="1", email="bo@example.com", lines=(PurchaseLine("AURORA"),)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        record_purchase(data)
+
+    (welcome,) = mail.outbox
+    link = next(link for link in links_in(welcome) if "/set-password/" in link)
+    assert link.startswith("http://acme.test/")  # a purchase names no site: the default one
+    form = client.get(urlsplit(link).path, HTTP_HOST=BETA, follow=True)
+    password = "a-long-Unusual-passphrase-42"  # noqa: S105 - a test value
+    response = client.post(
+        form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}, HTTP_HOST=BETA
+    )
+    assert response.status_code == 302
+    assert response["Location"] in {"/help/", "http://beta.test:8081/help/"}
     assert absolute_url("/x/", site=sites["beta"][0]) == "http://beta.test:8081/x/"
 
 

@@ -114,9 +114,9 @@ def support_page(site=None):
     return first_support_page(site)
 
 
-def support_page_url():
-    """URL of the support section, or None when the site has none yet."""
-    page = support_page()
+def support_page_url(site=None):
+    """URL of the support section (of ``site`` first, when given), or None when there is none yet."""
+    page = (support_page(site) if site else None) or support_page()
     return page.url if page else None
 
 
