@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# support_demo, runserver and the example settings (links in e-mails) all serve the same port.
+export PORT
 EXTRAS ?= test,docs
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
@@ -35,7 +37,7 @@ var/demo-secret-key:
 
 demo: install var/demo-secret-key
 	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
-	@$(DEMO_ENV) $(BIN)/python manage.py support_demo
+	@$(DEMO_ENV) $(BIN)/python manage.py support_demo --port $(PORT)
 	@$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint

@@ -113,3 +113,33 @@ def default_site_settings():
 
     site = Site.objects.filter(is_default_site=True).first()
     return SupportSettings.for_site(site) if site else SupportSettings()
+
+
+def settings_for_site(site_id):
+    """The support settings of the site with id ``site_id`` (None: the default site), read without
+    writing: a site whose settings were never saved gets the defaults."""
+    from wagtail.models import Site
+
+    if site_id is None:
+        site_id = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
+        if site_id is None:
+            return SupportSettings()
+    return SupportSettings.objects.filter(site_id=site_id).first() or SupportSettings(site_id=site_id)
+
+
+def settings_of_every_site():
+    """``(settings, Q)`` for each Wagtail site: its support settings (saved or defaults) and the ticket
+    filter of its tickets; tickets without a site go with the default site's. Two queries in all, so
+    that periodic jobs apply each site's own settings without a query per ticket."""
+    from django.db.models import Q
+    from wagtail.models import Site
+
+    sites = list(Site.objects.order_by("pk"))
+    saved = {row.site_id: row for row in SupportSettings.objects.filter(site__in=sites)}
+    groups = []
+    for site in sites:
+        in_site = Q(site=site) | Q(site__isnull=True) if site.is_default_site else Q(site=site)
+        groups.append((saved.get(site.pk) or SupportSettings(site=site), in_site))
+    if not any(site.is_default_site for site in sites):
+        groups.append((SupportSettings(), Q(site__isnull=True)))
+    return groups

@@ -13,19 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
+from wagtail.models import Site
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases import accounts
 from wagtail_support.purchases.forms import ResendSetupForm
 
 
-def after_setup_url():
-    """Where a customer goes once the account is set up: the support section when the site has one."""
+def after_setup_url(request=None):
+    """Where a customer goes once the account is set up: the support section of the site they are on
+    (or any) when there is one."""
     if support_settings.AFTER_SETUP_URL:
         return resolve_url(support_settings.AFTER_SETUP_URL)
     from wagtail_support.tickets.pages import support_page_url
 
-    return support_page_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
+    site = Site.find_for_request(request) if request is not None else None
+    return support_page_url(site) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):
@@ -43,7 +46,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         return response
 
     def get_success_url(self):
-        return after_setup_url()
+        return after_setup_url(self.request)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_support.conf import support_settings
 from wagtail_support.tickets.storage import attachment_storage, attachment_upload_to
 
+# Wagtail 8 can swap the base page model (WAGTAIL_PAGE_MODEL); Wagtail 7.4 has no such setting.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
 
 class TicketStatus(models.TextChoices):
     NEW = "new", _("New")
@@ -53,6 +56,24 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="tickets",
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("Wagtail site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The site whose support settings and links apply; empty means the default site."),
+    )
+    support_page = models.ForeignKey(
+        PAGE_MODEL,
+        verbose_name=_("support page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The support section the ticket was opened from; e-mails link to it."),
     )
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(

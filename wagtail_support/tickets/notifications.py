@@ -5,39 +5,39 @@ E-mails carry the message text and a link to the ticket; never a log-in link.
 
 from django.urls import NoReverseMatch, reverse
 
-from wagtail_support.notifications.links import absolute_url
+from wagtail_support.notifications.links import admin_url, page_url
 from wagtail_support.notifications.outbox import notify
+from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
-def team_addresses():
-    from wagtail_support.sitesettings import default_site_settings
-
-    return default_site_settings().team_email_list
+def team_addresses(ticket, settings=None):
+    """The team addresses of the ticket's own site (``settings``: that site's, when already read)."""
+    return (settings or ticket_settings(ticket)).team_email_list
 
 
 def assignee_addresses(ticket):
     return [ticket.assignee.email] if ticket.assignee_id and ticket.assignee.email else []
 
 
-def staff_recipients(ticket):
-    """The assignee when there is one, else the team addresses of the support settings."""
-    return assignee_addresses(ticket) or team_addresses()
+def staff_recipients(ticket, settings=None):
+    """The assignee when there is one, else the team addresses of the ticket's site."""
+    return assignee_addresses(ticket) or team_addresses(ticket, settings)
 
 
 def customer_ticket_url(ticket):
-    from wagtail_support.tickets.pages import support_page
-
-    page = support_page()
+    """The ticket on the support page it was opened from, on that page's site."""
+    page = ticket_support_page(ticket)
     if page is None:
         return ""
-    return absolute_url(page.get_url() + page.reverse_subpage("ticket_route", args=[ticket.reference]))
+    return page_url(page, page.reverse_subpage("ticket_route", args=[ticket.reference]))
 
 
 def staff_ticket_url(ticket):
     try:
-        return absolute_url(reverse("wagtail_support_tickets:inspect", args=[ticket.pk]))
+        path = reverse("wagtail_support_tickets:inspect", args=[ticket.pk])
     except NoReverseMatch:
-        return absolute_url(reverse("wagtailadmin_home"))
+        path = reverse("wagtailadmin_home")
+    return admin_url(path, ticket.site_id)
 
 
 def _context(ticket, message=None, **extra):
@@ -57,7 +57,8 @@ def _context(ticket, message=None, **extra):
 
 def ticket_opened(ticket, message):
     staff_context = _context(ticket, message, ticket_url=staff_ticket_url(ticket))
-    for address in dict.fromkeys([*team_addresses(), *assignee_addresses(ticket)]):  # each once, in order
+    # Each address once, in order.
+    for address in dict.fromkeys([*team_addresses(ticket), *assignee_addresses(ticket)]):
         notify(
             "ticket_opened_staff", address, staff_context, dedupe_key=f"ticket-opened:{ticket.pk}:{address}"
         )
@@ -120,12 +121,13 @@ def auto_closed(ticket, days):
     )
 
 
-def breach_warning(ticket):
-    """Remind the assignee (or the team) once that a ticket is about to miss its first-response target."""
+def breach_warning(ticket, settings=None):
+    """Remind the assignee (or the team of the ticket's site, whose ``settings`` a periodic job passes)
+    once that a ticket is about to miss its first-response target."""
     context = _context(
         ticket, ticket_url=staff_ticket_url(ticket), due_at=ticket.first_response_due_at.isoformat()
     )
-    for address in staff_recipients(ticket):
+    for address in staff_recipients(ticket, settings):
         notify("ticket_breach_warning", address, context, dedupe_key=f"breach:{ticket.pk}:{address}")
 
 

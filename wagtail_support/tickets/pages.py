@@ -107,17 +107,16 @@ class SupportPage(SupportPageMixin, Page):  # noqa: DJ008 - Page.__str__ is the 
         verbose_name_plural = _("support sections")
 
 
-def support_page():
-    """The first live support page (most sites have one), or None when the site has none yet."""
-    for model in SUPPORT_PAGE_MODELS:
-        if page := model.objects.live().order_by("path").first():
-            return page
-    return None
+def support_page(site=None):
+    """The first live support page (of ``site`` when given), or None when there is none yet."""
+    from wagtail_support.tickets.sites import first_support_page
+
+    return first_support_page(site)
 
 
-def support_page_url():
-    """URL of the support section, or None when the site has none yet."""
-    page = support_page()
+def support_page_url(site=None):
+    """URL of the support section (of ``site`` first, when given), or None when there is none yet."""
+    page = (support_page(site) if site else None) or support_page()
     return page.url if page else None
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail_support.conf import support_settings
-from wagtail_support.tickets import notifications
+from wagtail_support.sitesettings import settings_for_site
+from wagtail_support.tickets import notifications, sites
 from wagtail_support.tickets.attachments import validate_uploads
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketStatus
@@ -22,8 +23,12 @@ class TicketError(ValidationError):
     """A request the rules refuse; the message is meant for the person who made it."""
 
 
-def open_ticket(customer, entitlement, title, body, files=(), installation=None):
-    """Open a ticket for one of ``customer``'s products with active support; the team is told at once."""
+def open_ticket(customer, entitlement, title, body, files=(), installation=None, page=None, request=None):
+    """Open a ticket for one of ``customer``'s products with active support; the team is told at once.
+
+    ``page`` is the support page it is opened from: the ticket belongs to that page's site, whose
+    support settings (team, targets) apply (see ``tickets.sites`` for tickets opened elsewhere).
+    """
     if entitlement.customer_id != customer.pk:
         raise TicketError(_("Choose one of your own products."))
     if not entitlement.has_support():
@@ -34,6 +39,7 @@ def open_ticket(customer, entitlement, title, body, files=(), installation=None)
     if installation is not None and installation.entitlement_id != entitlement.pk:
         raise TicketError(_("Choose one of the sites registered for this product."))
     checked = validate_uploads(list(files))
+    site_id, page_id = sites.origin_of_new_ticket(customer, page, request)
     now = timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.create(
@@ -41,8 +47,10 @@ def open_ticket(customer, entitlement, title, body, files=(), installation=None)
             entitlement=entitlement,
             product=entitlement.product,
             installation=installation,
+            site_id=site_id,
+            support_page_id=page_id,
             title=title.strip(),
-            first_response_due_at=first_response_due(entitlement.product, now),
+            first_response_due_at=first_response_due(entitlement.product, now, site_id),
             last_customer_message_at=now,
             unread_by_staff=True,
         )
@@ -51,15 +59,13 @@ def open_ticket(customer, entitlement, title, body, files=(), installation=None)
     return ticket
 
 
-def first_response_due(product, opened_at):
-    """When the team should have answered a ticket opened at ``opened_at``.
+def first_response_due(product, opened_at, site_id=None):
+    """When the team should have answered a ticket opened at ``opened_at`` on the site ``site_id``.
 
-    The target comes from the default site's support settings: the one for the product's kind
-    when set, else the general one; 0 hours means no target (None).
+    The target comes from that site's support settings (the default site's when None): the one for
+    the product's kind when set, else the general one; 0 hours means no target (None).
     """
-    from wagtail_support.sitesettings import default_site_settings
-
-    hours = default_site_settings().first_response_hours_for(product.kind)
+    hours = settings_for_site(site_id).first_response_hours_for(product.kind)
     return opened_at + timedelta(hours=hours) if hours else None
 
 

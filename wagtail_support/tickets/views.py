@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases import installations
@@ -124,7 +124,7 @@ def new_ticket(request, page):
             if rate_limited(request, "ticket_create", support_settings.TICKET_CREATE_RATE):
                 too_many(form, _("new tickets"))
                 status = 429
-            elif ticket := create_ticket(request, form):
+            elif ticket := create_ticket(request, form, page):
                 messages.success(
                     request,
                     _("Ticket %(reference)s is open. We have e-mailed you a confirmation.")
@@ -136,13 +136,13 @@ def new_ticket(request, page):
     context |= {
         "form": form,
         "policy_product": form.chosen_product(),
-        "suggestions": suggested_pages(request, title) if title else [],
+        "suggestions": suggested_pages(request, title, page) if title else [],
         "support_tab": "new",
     }
     return render(request, page, "new.html", context, status=status)
 
 
-def create_ticket(request, form):
+def create_ticket(request, form, page=None):
     """Open the ticket (and register a new site) in one transaction; refusals become form errors."""
     data = form.cleaned_data
     try:
@@ -157,6 +157,8 @@ def create_ticket(request, form):
                 data["description"],
                 files=data["attachments"],
                 installation=installation,
+                page=page,
+                request=request,
             )
     except installations.InstallationError as error:
         form.add_error("new_site", str(error))
@@ -175,19 +177,21 @@ def preview(request, page):
     return response
 
 
-def suggested_pages(request, query):
-    """Up to five live, public pages matching ``query`` (Wagtail search)."""
+def suggested_pages(request, query, page=None):
+    """Up to five live, public pages of the current site matching ``query`` (Wagtail search)."""
     query = (query or "").strip()[:200]
-    if len(query) < 3:
+    site = Site.find_for_request(request) or (page.get_site() if page is not None else None)
+    if len(query) < 3 or site is None:
         return []
-    return list(Page.objects.live().public().exclude(depth__lte=1).search(query)[:SUGGESTIONS])
+    pages = Page.objects.live().public().in_site(site).exclude(depth__lte=1)
+    return list(pages.search(query)[:SUGGESTIONS])
 
 
 def suggest(request, page):
     """Help pages matching the title being typed, as an HTML fragment; read-only."""
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    results = suggested_pages(request, request.GET.get("q", ""))
+    results = suggested_pages(request, request.GET.get("q", ""), page)
     return TemplateResponse(request, TEMPLATES + "_suggestions.html", {"suggestions": results})
 
 

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail_support.sitesettings import default_site_settings
+from wagtail_support.sitesettings import settings_of_every_site
 from wagtail_support.tickets import notifications, services
 from wagtail_support.tickets.models import OPEN_STATUSES, Message, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.services import TicketError
@@ -109,22 +109,29 @@ def stale_tickets(days, now=None):
 
 
 def auto_close_stale(days=None, now=None):
-    """Close tickets awaiting the customer past the limit (support settings); returns how many."""
-    days = default_site_settings().auto_close_days if days is None else days
-    if not days:
-        return 0
+    """Close tickets awaiting the customer past their site's limit (``days`` overrides it on every
+    site); returns how many."""
     closed = 0
-    for ticket in stale_tickets(days, now).select_related("customer", "product").iterator():
-        with transaction.atomic():
-            now_ = timezone.now()
-            updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.AWAITING_CUSTOMER).update(
-                status=TicketStatus.CLOSED, closed_at=now_, last_activity_at=now_
-            )
-            if updated:
-                ticket.refresh_from_db()
-                notifications.auto_closed(ticket, days)
-                closed += updated
+    for settings, in_site in settings_of_every_site():
+        site_days = settings.auto_close_days if days is None else days
+        if not site_days:
+            continue
+        stale = stale_tickets(site_days, now).filter(in_site).select_related("customer", "product")
+        for ticket in stale.iterator():
+            closed += _close_stale(ticket, site_days)
     return closed
+
+
+def _close_stale(ticket, days):
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.AWAITING_CUSTOMER).update(
+            status=TicketStatus.CLOSED, closed_at=now, last_activity_at=now
+        )
+        if updated:
+            ticket.refresh_from_db()
+            notifications.auto_closed(ticket, days)
+    return updated
 
 
 def breaching_tickets(hours, now=None):
@@ -136,15 +143,20 @@ def breaching_tickets(hours, now=None):
 
 
 def remind_breaching(hours=None, now=None):
-    """E-mail the assignee (or the team) once about each ticket about to miss its target."""
-    hours = default_site_settings().breach_warning_hours if hours is None else hours
-    if not hours:
-        return 0
-    tickets = list(
-        breaching_tickets(hours, now)
-        .select_related("customer", "product", "assignee")
-        .order_by(F("first_response_due_at").asc())
-    )
-    for ticket in tickets:
-        notifications.breach_warning(ticket)
-    return len(tickets)
+    """E-mail the assignee (or the site's team) once about each ticket about to miss its target, each
+    site with its own warning time (``hours`` overrides it on every site)."""
+    reminded = 0
+    for settings, in_site in settings_of_every_site():
+        site_hours = settings.breach_warning_hours if hours is None else hours
+        if not site_hours:
+            continue
+        tickets = (
+            breaching_tickets(site_hours, now)
+            .filter(in_site)
+            .select_related("customer", "product", "assignee")
+            .order_by(F("first_response_due_at").asc())
+        )
+        for ticket in tickets:
+            notifications.breach_warning(ticket, settings)
+            reminded += 1
+    return reminded

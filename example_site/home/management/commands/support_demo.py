@@ -26,6 +26,8 @@ from wagtail_support.tickets import services as ticket_services
 from wagtail_support.tickets.models import Ticket
 from wagtail_support.tickets.pages import SupportPage
 
+DEMO_HOSTNAME = "127.0.0.1"
+
 
 class Command(BaseCommand):
     help = "Load the example site's demo content and admin user. Safe to run again."
@@ -34,10 +36,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--admin-password", help="Password for the 'admin' user (default: a new random one)."
         )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT") or 8000),
+            help="Port the demo is served on (default: $PORT, else 8000); the site and its links follow it.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, admin_password=None, **options):
+    def handle(self, *args, admin_password=None, port=8000, **options):
         home = self.ensure_home()
+        self.ensure_site_address(home, port)
         policy = self.ensure_policy()
         self.ensure_default_policy(home, policy)
         self.ensure_products()
@@ -48,11 +57,10 @@ class Command(BaseCommand):
         self.ensure_admin(password)
         customer_password = admin_password or secrets.token_urlsafe(12)
         customer = self.ensure_customer(customer_password)
-        self.report(password, customer, customer_password)
+        self.report(port, password, customer, customer_password)
 
-    def report(self, password, customer, customer_password):
+    def report(self, port, password, customer, customer_password):
         """The logins last, beside the address, so that nothing scrolls them away."""
-        port = os.environ.get("PORT", "8000")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         if settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
             self.stdout.write(f"E-mails the demo sends are written to {settings.EMAIL_FILE_PATH}/")
@@ -80,6 +88,12 @@ class Command(BaseCommand):
             for page in old_default:
                 page.delete()
         return home
+
+    def ensure_site_address(self, home, port):
+        """The demo site answers where runserver serves it, so that e-mails and Wagtail link there."""
+        for site in Site.objects.filter(root_page=home).exclude(hostname=DEMO_HOSTNAME, port=port):
+            site.hostname, site.port = DEMO_HOSTNAME, port
+            site.save()  # through save(): Wagtail forgets its cached site root paths
 
     def ensure_support_page(self, home):
         if SupportPage.objects.child_of(home).exists():
