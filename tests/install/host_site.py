@@ -124,8 +124,8 @@ class HostSite:
             PYTHONDONTWRITEBYTECODE="1",
             WAGTAILADMIN_BASE_URL=self.url,
             CELERY_BROKER_URL="redis://127.0.0.1:6379/14",
-            **extra,
         )
+        env.update(extra)
         env["PATH"] = f"{self.venv / 'bin'}:{env.get('PATH', '')}"
         return env
 
