@@ -142,12 +142,18 @@ def test_every_admin_page_answers_after_log_in(host_site):
         assert status in (200, 302), f"{path}: {status}"
     status, _headers, _html = client.get("/admin/")
     assert status == 200
-    urls = host_site.manage("shell", "-c", ADMIN_URLS, step="admin urls").stdout.split()
+    output = host_site.manage("shell", "-c", ADMIN_URLS, step="admin urls").stdout
+    urls = [line for line in output.split() if line.startswith("/admin/")]
     support_urls = [url for url in urls if "support" in url]
     assert support_urls, urls
-    answers = {url: client.get(url)[0] for url in urls if "logout" not in url}
+    answers = {url: client.get(url)[0] for url in urls}
     assert not [url for url, status in answers.items() if status >= 500], host_site.server_output()[-5000:]
-    not_ok = {url: status for url, status in answers.items() if url in support_urls and status != 200}
+    menu_pages = [
+        url
+        for url in support_urls
+        if url.startswith(("/admin/support/", "/admin/snippets/wagtail_support/")) and "preview" not in url
+    ]
+    not_ok = {url: status for url, status in answers.items() if url in menu_pages and status != 200}
     assert not not_ok, not_ok
 
 
