@@ -8,12 +8,14 @@ the customer sees the reply and gets the e-mail. Screenshots go to var/install/s
 
 import hashlib
 import hmac
+import io
 import json
 import re
 import time
 import urllib.request
 
 import pytest
+from PIL import Image
 
 from tests.install.host_site import (
     ADMIN_PASSWORD,
@@ -27,14 +29,25 @@ from tests.install.host_site import (
     links,
     plain_text,
 )
-from tests.test_support_browser import assert_no_violations
-from tests.test_support_views import png_bytes
 
 pytestmark = [pytest.mark.install, pytest.mark.browser]
 
 CUSTOMER = "ann@example.com"
 PASSWORD = "a-long-customer-password-42"
 REPLY = "Please clear the cache, then try again."
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def assert_no_violations(violations):
+    assert violations == [], "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[node['target'] for node in v['nodes']]}"
+        for v in violations
+    )
 
 
 def post_purchase(site):
