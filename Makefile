@@ -9,7 +9,7 @@ EXTRAS ?= test,docs
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: demo test install lint docs worker beat sweep clean
+.PHONY: demo test install-test install lint docs worker beat sweep clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -42,6 +42,11 @@ demo: install var/demo-secret-key
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Builds the wheel and sdist, installs the wheel in a new virtualenv under var/install/, makes a site
+# with `wagtail start`, applies docs/snippets/ and walks a customer's journey (tests/install/).
+install-test: install
+	$(BIN)/python -m pytest tests/install -m install -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

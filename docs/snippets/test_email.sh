@@ -1,0 +1,1 @@
+python manage.py support_send_test_email you@example.com

@@ -1,0 +1,1 @@
+    path("support-center/", include("wagtail_support.urls")),

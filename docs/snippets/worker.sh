@@ -1,0 +1,2 @@
+celery -A mysite worker --loglevel=INFO
+celery -A mysite beat --loglevel=INFO
