@@ -11,6 +11,7 @@ from wagtail_support.models import (
     ProductReference,
     SupportedProduct,
 )
+from wagtail_support.setup import APP_GROUPS, ensure_groups
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,8 +26,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def groups(user, create, names, **kwargs):
-        """``UserFactory(groups=["Editors"])`` puts the user in existing groups by name."""
+        """``UserFactory(groups=["Editors"])`` puts the user in existing groups by name; the app's own
+        groups ("Support agents", "Support policy editors") are made as ``support_setup --groups`` does."""
         if create and names:
+            if set(names) & set(APP_GROUPS):
+                ensure_groups()
             groups = list(Group.objects.filter(name__in=names))
             if len(groups) != len(set(names)):  # e.g. a transactional test flushed the migrations' groups
                 raise LookupError(f"No such group(s): {sorted(set(names) - {g.name for g in groups})}")

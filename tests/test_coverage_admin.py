@@ -59,7 +59,7 @@ def policy_data(title, covered, excluded, policy=None, **actions):
 
 @pytest.fixture
 def editor_client(client):
-    editor = UserFactory(username="eddie", groups=["Editors"])
+    editor = UserFactory(username="eddie", groups=["Support policy editors"])
     client.force_login(editor)
     return client
 

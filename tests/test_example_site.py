@@ -96,6 +96,8 @@ def test_production_shaped_settings_pass_the_deploy_check(tmp_path):
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-" + "y" * 20,
         ALLOWED_HOSTS="support.example.com",
         SECURE_HSTS_PRELOAD="true",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        WAGTAILADMIN_BASE_URL="https://support.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert result.returncode == 0, result.stderr

@@ -17,6 +17,7 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
 )
+from wagtail_support.setup import ensure_groups
 from wagtail_support.tickets.models import Ticket, TicketStatus
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +28,13 @@ INDEX = reverse("wagtail_support_tickets:index")
 @pytest.fixture
 def users():
     agent = UserFactory(username="agent", groups=["Support agents"])
-    editor = UserFactory(username="editor", groups=["Editors"])
+    editor = UserFactory(username="editor", groups=["Support policy editors"])
     return {
         "anonymous": None,
         "customer": UserFactory(username="customer"),
         "agent": agent,
         "editor": editor,
+        "wagtail editor": UserFactory(username="wagtail-editor", groups=["Editors"]),
         "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
     }
 
@@ -82,25 +84,25 @@ def views(ticket, canned, policy):
     }
 
 
-# Each row: the view and what anonymous, customer, agent, editor and superuser get.
+# Each row: the view and what anonymous, customer, agent, policy editor, Wagtail's editor and superuser get.
 MATRIX = {
-    "queue": (LOGIN, LOGIN, OK, DENIED, OK),
-    "queue results": (LOGIN, LOGIN, OK, DENIED, OK),
-    "queue csv": (LOGIN, LOGIN, OK, DENIED, OK),
-    "ticket": (LOGIN, LOGIN, OK, DENIED, OK),
-    "reply": (LOGIN, LOGIN, OK, DENIED, OK),
-    "status": (LOGIN, LOGIN, OK, DENIED, OK),
-    "priority": (LOGIN, LOGIN, OK, DENIED, OK),
-    "assign": (LOGIN, LOGIN, OK, DENIED, OK),
-    "merge": (LOGIN, LOGIN, OK, DENIED, OK),
-    "reports": (LOGIN, LOGIN, OK, DENIED, OK),
-    "reports csv": (LOGIN, LOGIN, OK, DENIED, OK),
-    "canned list": (LOGIN, LOGIN, OK, OK, OK),
-    "canned add": (LOGIN, LOGIN, OK, OK, OK),
-    "canned edit": (LOGIN, LOGIN, OK, OK, OK),
-    "policy publish": (LOGIN, LOGIN, DENIED, OK, OK),
+    "queue": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "queue results": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "queue csv": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "ticket": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "reply": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "status": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "priority": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "assign": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "merge": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "reports": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "reports csv": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "canned list": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "canned add": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "canned edit": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "policy publish": (LOGIN, LOGIN, DENIED, OK, DENIED, OK),
 }
-ROLES = ("anonymous", "customer", "agent", "editor", "superuser")
+ROLES = ("anonymous", "customer", "agent", "editor", "wagtail editor", "superuser")
 
 
 @pytest.mark.parametrize("view", MATRIX)
@@ -115,14 +117,20 @@ def test_access_matrix(client, users, ticket, view, role):
     assert outcome(response) == MATRIX[view][ROLES.index(role)]
 
 
-def test_agents_group_has_the_apps_permissions_and_editors_none_for_tickets():
+def test_app_groups_hold_their_rights_and_wagtails_editors_none_of_the_apps():
+    ensure_groups()
     agents = set(Group.objects.get(name="Support agents").permissions.values_list("codename", flat=True))
-    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    policy_editors = set(
+        Group.objects.get(name="Support policy editors").permissions.values_list("codename", flat=True)
+    )
+    editors = Group.objects.get(name="Editors").permissions.filter(content_type__app_label="wagtail_support")
     assert {"access_admin", "view_ticket", "change_ticket", "reply_ticket", "assign_ticket"} <= agents
     assert {"view_cannedresponse", "add_cannedresponse", "change_cannedresponse", "view_purchase"} <= agents
+    assert "view_notification" in agents and "retry_notification" not in agents
     assert "publish_coveragepolicy" not in agents
-    assert not {p for p in editors if p.endswith("_ticket")}
-    assert {"add_cannedresponse", "change_cannedresponse"} <= editors
+    assert {"add_coveragepolicy", "change_coveragepolicy", "publish_coveragepolicy"} <= policy_editors
+    assert not {p for p in policy_editors if p.endswith(("_ticket", "_purchase", "_supportedproduct"))}
+    assert not editors.exists()
 
 
 @pytest.mark.parametrize("role, shown", [("agent", True), ("editor", False), ("superuser", True)])

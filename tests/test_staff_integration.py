@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.factories import CannedResponseFactory, MessageFactory, TicketFactory, UserFactory
 from wagtail_support.tickets.models import TicketStatus
 
-# The "Support agents" group comes from a data migration: restore it for this transactional test.
+# A transactional test: restore Wagtail's site and pages (the factory makes the agents group).
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,23 @@ class WagtailSupportConfig(AppConfig):
     label = "wagtail_support"
     verbose_name = _("Support")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def import_models(self):
+        # Without e.g. "wagtail" the models cannot even be defined, and Django stops before any
+        # system check could name the missing apps: say it here instead of "Model class ... isn't
+        # in an application in INSTALLED_APPS".
+        try:
+            super().import_models()
+        except RuntimeError as error:
+            from wagtail_support.checks.installation import add_app_line, missing_apps
+
+            missing = missing_apps(self.apps)
+            if not missing:
+                raise
+            lines = "\n".join(f"- {add_app_line(app)} ({why})" for app, why in missing.items())
+            raise ImproperlyConfigured(
+                f"wagtail-support needs apps that are not installed:\n{lines}"
+            ) from error
 
     def ready(self):
         from wagtail_support import checks  # noqa: F401 - registers the system checks

@@ -1,75 +1,17 @@
-"""The staff workspace: canned responses, targets per product kind, auto-close, and who may do what.
+"""The staff workspace: canned responses, targets per product kind and auto-close.
 
-Support agents get the ticket permissions and may maintain canned responses; editors may maintain
-canned responses but see no tickets. On PostgreSQL, full-text (GIN) indexes serve the queue's search.
-Permissions are created here because Django creates them only after all migrations ran.
+On PostgreSQL, full-text (GIN) indexes serve the queue's search. No group gets any right here:
+``manage.py support_setup --groups`` creates the app's groups.
 """
 
 import django.db.models.deletion
 import modelsearch.index
 from django.db import migrations, models
 
-AGENTS = "Support agents"
-EDITORS = "Editors"
-AGENT_PERMISSIONS = {
-    "ticket": ["view_ticket", "change_ticket", "reply_ticket", "assign_ticket"],
-    "cannedresponse": ["view_cannedresponse", "add_cannedresponse", "change_cannedresponse"],
-    "purchase": ["view_purchase"],
-    "supportedproduct": ["view_supportedproduct"],
-}
-EDITOR_PERMISSIONS = {
-    "cannedresponse": ["view_cannedresponse", "add_cannedresponse", "change_cannedresponse"]
-}
-NAMES = {
-    "reply_ticket": "Can reply to tickets and write internal notes",
-    "assign_ticket": "Can assign tickets",
-}
 SEARCH_INDEXES = {
     "wsupport_ticket_title_fts": "wagtail_support_ticket USING gin (to_tsvector('simple', title))",
     "wsupport_message_body_fts": "wagtail_support_message USING gin (to_tsvector('simple', body))",
 }
-
-
-def permissions(apps, wanted):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    found = []
-    for model, codenames in wanted.items():
-        content_type, _ = ContentType.objects.get_or_create(app_label="wagtail_support", model=model)
-        for codename in codenames:
-            action = codename.split("_", 1)[0]
-            default_name = NAMES.get(
-                codename, f"Can {action} {model.replace('cannedresponse', 'canned response')}"
-            )
-            found.append(
-                Permission.objects.get_or_create(
-                    content_type=content_type, codename=codename, defaults={"name": default_name}
-                )[0]
-            )
-    return found
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    access = Permission.objects.filter(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    ).first()
-    agents, _ = Group.objects.get_or_create(name=AGENTS)
-    agents.permissions.add(*permissions(apps, AGENT_PERMISSIONS))
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(*permissions(apps, EDITOR_PERMISSIONS))
-    if access is not None:
-        agents.permissions.add(access)
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, wanted in ((AGENTS, AGENT_PERMISSIONS), (EDITORS, EDITOR_PERMISSIONS)):
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            granted = [p for p in permissions(apps, wanted) if p.codename not in ("view_purchase",)]
-            group.permissions.remove(*granted)
 
 
 def add_search_indexes(apps, schema_editor):
@@ -89,9 +31,6 @@ def drop_search_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("wagtail_support", "0007_tickets"),
-        ("wagtailadmin", "0001_create_admin_access_permissions"),
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
@@ -192,6 +131,5 @@ class Migration(migrations.Migration):
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
-        migrations.RunPython(grant, revoke),
         migrations.RunPython(add_search_indexes, drop_search_indexes),
     ]

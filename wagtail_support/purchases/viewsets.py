@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.purchases import admin_views
+from wagtail_support.purchases.choosers import ProductChooserViewSet
 from wagtail_support.purchases.models import Purchase, PurchaseStatus, SupportedProduct
 
 
@@ -25,6 +26,7 @@ def _purchase_sources():
 
 class SupportedProductViewSet(SnippetViewSet):
     model = SupportedProduct
+    chooser_viewset_class = ProductChooserViewSet
     icon = "tag"
     menu_label = _("Products")
     list_display = ["name", "kind", "support_period_days", "installations_per_unit", "active"]

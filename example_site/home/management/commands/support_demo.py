@@ -11,7 +11,6 @@ from example_site.home import demo_content
 from example_site.home.models import ContentPage, HomePage
 from wagtail_support.models import (
     CoveragePolicy,
-    CoveragePolicyPage,
     CoveredItem,
     ExcludedItem,
     ProductReference,
@@ -22,9 +21,9 @@ from wagtail_support.purchases.accounts import complete_setup
 from wagtail_support.purchases.installations import register_installation
 from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
 from wagtail_support.purchases.services import record_purchase
+from wagtail_support.setup import set_up_site
 from wagtail_support.tickets import services as ticket_services
 from wagtail_support.tickets.models import Ticket
-from wagtail_support.tickets.pages import SupportPage
 
 DEMO_HOSTNAME = "127.0.0.1"
 
@@ -48,11 +47,9 @@ class Command(BaseCommand):
         home = self.ensure_home()
         self.ensure_site_address(home, port)
         policy = self.ensure_policy()
-        self.ensure_default_policy(home, policy)
         self.ensure_products()
         self.ensure_guide(home)
-        self.ensure_policy_page(home)
-        self.ensure_support_page(home)
+        self.set_up_sites(home, policy)
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
         customer_password = admin_password or secrets.token_urlsafe(12)
@@ -95,18 +92,6 @@ class Command(BaseCommand):
             site.hostname, site.port = DEMO_HOSTNAME, port
             site.save()  # through save(): Wagtail forgets its cached site root paths
 
-    def ensure_support_page(self, home):
-        if SupportPage.objects.child_of(home).exists():
-            return
-        support = SupportPage(
-            title="Support",
-            slug="support",
-            intro=demo_content.SUPPORT_INTRO,
-            show_in_menus=True,
-        )
-        home.add_child(instance=support)
-        support.save_revision().publish()
-
     def ensure_guide(self, home):
         guide = ContentPage.objects.child_of(home).filter(slug=demo_content.GUIDE_SLUG).first()
         if guide is not None:
@@ -148,12 +133,22 @@ class Command(BaseCommand):
             policy.refresh_from_db()
         return policy
 
-    def ensure_default_policy(self, home, policy):
+    def set_up_sites(self, home, policy):
+        """What ``manage.py support_setup --groups`` does, with the demo's own policy and page texts."""
         for site in Site.objects.filter(root_page=home):
-            settings, _ = SupportSettings.objects.get_or_create(site=site)
-            if settings.default_coverage_policy_id is None:
-                settings.default_coverage_policy = policy
-                settings.save()
+            set_up_site(
+                site,
+                groups=True,
+                policy=policy,
+                support_page={"intro": demo_content.SUPPORT_INTRO, "show_in_menus": True},
+                policy_page={
+                    "title": demo_content.POLICY_PAGE_TITLE,
+                    "slug": demo_content.POLICY_PAGE_SLUG,
+                    "intro": demo_content.POLICY_PAGE_INTRO,
+                    "show_in_menus": True,
+                },
+            )
+            settings = SupportSettings.for_site(site)
             if not settings.team_emails:
                 settings.team_emails = demo_content.TEAM_EMAILS
                 settings.save()
@@ -171,18 +166,6 @@ class Command(BaseCommand):
             )
             product.references = [ProductReference(reference=reference) for reference in references]
             product.save()
-
-    def ensure_policy_page(self, home):
-        if CoveragePolicyPage.objects.child_of(home).filter(slug=demo_content.POLICY_PAGE_SLUG).exists():
-            return
-        page = CoveragePolicyPage(
-            title=demo_content.POLICY_PAGE_TITLE,
-            slug=demo_content.POLICY_PAGE_SLUG,
-            intro=demo_content.POLICY_PAGE_INTRO,
-            show_in_menus=True,
-        )
-        home.add_child(instance=page)
-        page.save_revision().publish()
 
     def ensure_customer(self, password):
         """A customer with a supported theme and two tickets, bought through the normal purchase service."""

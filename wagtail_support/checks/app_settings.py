@@ -1,4 +1,4 @@
-"""System checks: configuration mistakes a site owner should hear about at start-up, not in production."""
+"""Checks of the WAGTAIL_SUPPORT settings and the attachment storage."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register

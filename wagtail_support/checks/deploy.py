@@ -1,0 +1,77 @@
+"""Production checks (``manage.py check --deploy``): settings that work on a laptop, not in production."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Warning, register
+
+from wagtail_support.conf import support_settings
+
+PER_PROCESS_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "keeps its counts in each process",
+    "django.core.cache.backends.dummy.DummyCache": "keeps no counts at all",
+}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}  # noqa: S104 - names, not a bind address
+
+
+@register(deploy=True)
+def shared_cache_for_rate_limits(app_configs, **kwargs):
+    # django-ratelimit's own setting names the cache alias it counts in.
+    alias = getattr(settings, "RATELIMIT_USE_CACHE", "default")
+    backend = settings.CACHES.get(alias, {}).get("BACKEND", "django.core.cache.backends.locmem.LocMemCache")
+    if backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Warning(
+            f"The rate limits (new tickets, replies, set-up e-mails) count in the cache {alias!r}, whose "
+            f"backend {backend.rsplit('.', 1)[1]} {PER_PROCESS_CACHES[backend]}: with several web "
+            "processes a customer gets several times the limit, or none.",
+            hint=(
+                f'Point CACHES["{alias}"] at a cache all processes share, e.g. '
+                '"django.core.cache.backends.redis.RedisCache" with your Redis URL.'
+            ),
+            id="wagtail_support.W002",
+        )
+    ]
+
+
+@register(deploy=True)
+def base_url_for_links(app_configs, **kwargs):
+    configured = support_settings.BASE_URL or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+    if configured and urlsplit(configured).hostname not in LOCAL_HOSTS:
+        return []
+    found = f"it is {configured!r}" if configured else "neither is set"
+    return [
+        Warning(
+            f'WAGTAIL_SUPPORT["BASE_URL"] and WAGTAILADMIN_BASE_URL give no public address ({found}): '
+            "links in e-mails fall back to the Wagtail site's hostname and port, often localhost.",
+            hint='Set WAGTAILADMIN_BASE_URL = "https://www.example.com" (or WAGTAIL_SUPPORT["BASE_URL"]).',
+            id="wagtail_support.W003",
+        )
+    ]
+
+
+@register(deploy=True)
+def broker_for_notifications(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    from celery import current_app
+
+    conf = current_app.conf
+    if conf.task_always_eager:
+        problem = "Celery runs tasks in the web process (task_always_eager)"
+    elif not conf.broker_url or str(conf.broker_url).startswith("memory://"):
+        problem = "Celery has no broker (CELERY_BROKER_URL is unset, or your Celery app is not loaded)"
+    else:
+        return []
+    return [
+        Warning(
+            f"{problem}: e-mails are sent while customers wait, or not at all.",
+            hint=(
+                'Set CELERY_BROKER_URL (e.g. "redis://127.0.0.1:6379/0"), leave CELERY_TASK_ALWAYS_EAGER '
+                "off, load your Celery app in your project's __init__.py and run a worker "
+                "(docs/workers.md)."
+            ),
+            id="wagtail_support.W004",
+        )
+    ]
