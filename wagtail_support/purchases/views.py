@@ -15,21 +15,30 @@ from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 
 from wagtail_support.conf import support_settings
+from wagtail_support.layout import LayoutMixin, layout_context
 from wagtail_support.purchases import accounts
 from wagtail_support.purchases.forms import ResendSetupForm
 
 
 def after_setup_url():
-    """Where a customer goes once the account is set up: the support section when the site has one."""
+    """Where a customer goes once the account is set up: the support section when the site has one,
+    else ``LOGIN_REDIRECT_URL`` when the site sets it, else a page saying the password is set."""
     if support_settings.AFTER_SETUP_URL:
         return resolve_url(support_settings.AFTER_SETUP_URL)
     from wagtail_support.tickets.pages import support_page_url
 
-    return support_page_url() or resolve_url(settings.LOGIN_REDIRECT_URL)
+    if url := support_page_url():
+        return url
+    if settings.is_overridden("LOGIN_REDIRECT_URL"):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return reverse("wagtail_support:password_reset_complete")
 
 
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The page behind the e-mailed link: choose a password, be signed in, land in Support."""
+class SetPasswordView(LayoutMixin, auth_views.PasswordResetConfirmView):
+    """The page behind the e-mailed link: choose a password, be signed in, land in Support.
+
+    The same page serves a forgotten password: the reset request e-mails this link too.
+    """
 
     template_name = "wagtail_support/account/set_password.html"
     token_generator = accounts.setup_token_generator
@@ -47,7 +56,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ResendSetupView(FormView):
+class ResendSetupView(LayoutMixin, FormView):
     """'Didn't get the e-mail?': the same answer for every address, and rate limited."""
 
     template_name = "wagtail_support/account/resend.html"
@@ -69,4 +78,4 @@ class ResendSetupView(FormView):
 
 
 def resend_setup_done(request):
-    return render(request, "wagtail_support/account/resend_done.html")
+    return render(request, "wagtail_support/account/resend_done.html", layout_context())
