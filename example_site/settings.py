@@ -145,7 +145,7 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "login"
+# Customers log in on wagtail-support's own page (wagtail_support:login); no LOGIN_URL needed.
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
