@@ -71,7 +71,8 @@ def customer_pages(client):
     )
     policy_page.save_revision().publish()
     ann = UserFactory(username="ann", email="ann@example.com")
-    entitlement = EntitlementFactory(purchase__customer=ann, product=SupportedProductFactory(name="Aurora theme"))
+    theme = SupportedProductFactory(name="Aurora theme")
+    entitlement = EntitlementFactory(purchase__customer=ann, product=theme)
     InstallationFactory(entitlement=entitlement, domain="ann.example")
     open_ticket = TicketFactory(entitlement=entitlement)
     MessageFactory(ticket=open_ticket)
@@ -162,7 +163,8 @@ def test_fields_are_labelled_described_and_marked_invalid(client, customer_pages
     html = BeautifulSoup(response.content, "html.parser")
     title = html.select_one("#id_title")
     assert html.select_one('label[for="id_title"]').get_text(strip=True).startswith("Title")
-    assert title["aria-invalid"] == "true" and "is-invalid" in title["class"] and "form-control" in title["class"]
+    assert title["aria-invalid"] == "true"
+    assert "is-invalid" in title["class"] and "form-control" in title["class"]
     assert set(title["aria-describedby"].split()) == {"id_title_helptext", "id_title_errors"}
     assert html.select_one("#id_title_errors").get_text(strip=True)
     assert html.select_one("#id_title_helptext").get_text(strip=True)
