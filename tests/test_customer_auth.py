@@ -291,3 +291,10 @@ def test_setup_link_email_of_a_set_up_account_also_offers_the_login_page(post_an
     message = mail.outbox[0]
     assert link_in(message, "/account/set-password/")
     assert link_in(message, LOGIN) == LOGIN
+
+
+@override_settings(CACHES=DEAD_REDIS)
+def test_resend_page_still_works_when_the_cache_is_unreachable(post_and_send, ann):
+    response = post_and_send(reverse("wagtail_support:resend_setup"), {"email": "ann@example.com"})
+
+    assert response.status_code == 302 and len(mail.outbox) == 1

@@ -15,11 +15,11 @@ from wagtail_support.conf import support_settings
 logger = logging.getLogger(__name__)
 
 
-def _limits(account):
+def _limits(account, rate=None):
     account_key = (account or "").strip().lower()
     return [
-        ("account", lambda group, request: account_key, support_settings.LOGIN_RATE_PER_ACCOUNT),
-        ("ip", "ip", support_settings.LOGIN_RATE_PER_ADDRESS),
+        ("account", lambda group, request: account_key, rate or support_settings.LOGIN_RATE_PER_ACCOUNT),
+        ("ip", "ip", rate or support_settings.LOGIN_RATE_PER_ADDRESS),
     ]
 
 
@@ -52,6 +52,14 @@ def count_attempt(request, action, account):
     """Count one attempt (a failed log-in, a reset request) against the account and the address."""
     for name, key, rate in _limits(account):
         _usage(request, action, name, key, rate, increment=True)
+
+
+def over_rate(request, action, account, rate):
+    """Count this request against the account and the address; True once either has passed ``rate``."""
+    used = [
+        _usage(request, action, name, key, rate, increment=True) for name, key, rate in _limits(account, rate)
+    ]
+    return any(usage and usage["should_limit"] for usage in used)
 
 
 def too_many_message(minutes):

@@ -12,10 +12,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
-from django_ratelimit.core import is_ratelimited
 
 from wagtail_support.conf import support_settings
 from wagtail_support.layout import LayoutMixin, layout_context
+from wagtail_support.login import throttle
 from wagtail_support.purchases import accounts
 from wagtail_support.purchases.forms import ResendSetupForm
 
@@ -64,12 +64,7 @@ class ResendSetupView(LayoutMixin, FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        rate = support_settings.RESEND_SETUP_RATE
-        limited = any(
-            is_ratelimited(self.request, group="wagtail_support.resend", key=key, rate=rate, increment=True)
-            for key in ("ip", lambda group, request: email)
-        )
-        if limited:
+        if throttle.over_rate(self.request, "resend", email, support_settings.RESEND_SETUP_RATE):
             form.add_error(None, _("Too many requests. Please wait an hour and try again."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if user := accounts.find_customer(email):
