@@ -151,7 +151,7 @@ WHITENOISE_USE_FINDERS = SERVE_STATIC_FROM_APPS
 if SERVE_STATIC_FROM_APPS and not STATIC_ROOT.exists():
     STATIC_ROOT = None  # nothing collected yet; WhiteNoise would warn about the missing folder
 
-LOGIN_URL = "login"
+# Customers log in on wagtail-support's own page (wagtail_support:login); no LOGIN_URL needed.
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

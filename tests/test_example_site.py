@@ -70,20 +70,21 @@ def test_home_and_guide_pages_are_served(client, capsys):
 @pytest.mark.django_db
 def test_customer_can_log_in_and_out(client, django_user_model):
     django_user_model.objects.create_user("ann", "ann@example.com", "a-good-password")
-    assert client.get("/accounts/login/").status_code == 200
-    response = client.post("/accounts/login/", {"username": "ann", "password": "a-good-password"})
+    assert client.get("/support-center/account/login/").status_code == 200
+    login = "/support-center/account/login/"
+    response = client.post(login, {"username": "ann", "password": "a-good-password"})
     assert response.status_code == 302
     assert client.get("/").context["user"].is_authenticated
-    assert client.post("/accounts/logout/").status_code == 302
+    assert client.post("/support-center/account/logout/").status_code == 302
     assert not client.get("/").context["user"].is_authenticated
 
 
 @pytest.mark.django_db
 def test_wrong_password_gets_a_clear_error(client, django_user_model):
     django_user_model.objects.create_user("ann", "ann@example.com", "a-good-password")
-    response = client.post("/accounts/login/", {"username": "ann", "password": "nope"})
+    response = client.post("/support-center/account/login/", {"username": "ann", "password": "nope"})
     assert response.status_code == 200
-    assert "enter a correct username and password" in response.content.decode()
+    assert "enter the e-mail address and password of your account" in response.content.decode()
 
 
 def test_production_shaped_settings_pass_the_deploy_check(tmp_path):

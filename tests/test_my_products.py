@@ -45,7 +45,7 @@ def add_site(client, entitlement, site):
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(PRODUCTS)
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/support-center/account/login/")
 
 
 def test_supported_product_shows_its_date_and_the_policy_rule(client, customer, theme):

@@ -65,8 +65,12 @@ def test_demo_shop_purchase_to_signed_in_support(live_server, page, axe_violatio
 
 
 def test_login_and_resend_pages_are_accessible_and_linked(live_server, page, axe_violations):
-    page.goto(live_server.url + "/accounts/login/")
+    page.goto(live_server.url + "/support-center/account/login/")
     assert_accessible(page, axe_violations)
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_role("heading", name="Forgot your password?").wait_for()
+    assert_accessible(page, axe_violations)
+    page.go_back()
     page.get_by_role("link", name="Didn't get the e-mail?").click()
     page.get_by_label("E-mail address of your purchase").fill("nobody@example.com")
     assert_accessible(page, axe_violations)

@@ -118,7 +118,7 @@ def test_every_route_answers_each_role_as_expected(client, world, role):
         response = getattr(client, method)(path, data)
         answers[name] = response.status_code
         if role == "anonymous":
-            assert response["Location"].startswith("/accounts/login/?next=/support/")
+            assert response["Location"].startswith("/support-center/account/login/?next=/support/")
         if role != "customer_a" and name != "my products":
             body = b"".join(response.streaming_content) if response.streaming else response.content
             assert SECRET.encode() not in body, f"{role} sees Ann's ticket on {name}"

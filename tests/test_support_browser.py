@@ -46,7 +46,7 @@ def ann():
 
 
 def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/?next=/")
+    page.goto(f"{live_server.url}/support-center/account/login/?next=/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.locator("main button[type=submit]").click()
@@ -63,8 +63,8 @@ def test_a_customer_opens_a_ticket_and_the_emails_go_through_the_worker(
 ):
     start_worker()
     page.goto(f"{live_server.url}/support/")  # e.g. the link in the welcome e-mail
-    page.wait_for_url(re.compile(r"/accounts/login/\?next=/support/$"))
-    page.get_by_label("Username").fill(ann.username)
+    page.wait_for_url(re.compile(r"/support-center/account/login/\?next=/support/$"))
+    page.get_by_label("E-mail address").fill(ann.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/support/")

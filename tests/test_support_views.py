@@ -100,7 +100,7 @@ def url_of(ticket, action=""):
 def test_anonymous_visitor_is_sent_to_log_in_and_back(client):
     response = client.get(NEW)
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/support/new/"
+    assert response["Location"] == "/support-center/account/login/?next=/support/new/"
 
 
 def test_my_tickets_shows_own_tickets_with_status_in_words_and_unread_marker(client, customer):

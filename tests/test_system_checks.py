@@ -10,7 +10,7 @@ from django.core.checks import run_checks
 from django.test import override_settings
 
 from tests.minimal_host.run import DOCUMENTED_APPS, run
-from wagtail_support.checks.installation import missing_apps, templates_need_crispy
+from wagtail_support.checks.installation import missing_apps
 
 
 def ids(include_deployment_checks=False):
@@ -22,8 +22,6 @@ def test_wagtail_start_site_with_only_the_app_fails_check_naming_each_missing_ap
 
     assert result.returncode == 1
     expected = ["wagtail.contrib.settings", "wagtail.contrib.routable_page"]
-    if templates_need_crispy():
-        expected.append("crispy_forms")
     for app in expected:
         assert result.stderr.count(f'HINT: Add "{app}" to INSTALLED_APPS.') == 1, result.stderr
     assert result.stderr.count("(wagtail_support.E003)") == len(expected)
@@ -64,12 +62,6 @@ def test_installed_site_has_no_missing_app():
 def test_missing_messages_middleware_is_named():
     [error] = [message for message in run_checks() if message.id == "wagtail_support.E004"]
     assert 'Add "django.contrib.messages.middleware.MessageMiddleware" to MIDDLEWARE' in error.msg
-
-
-@pytest.mark.skipif(not templates_need_crispy(), reason="no template of the app uses crispy-forms")
-@override_settings(CRISPY_TEMPLATE_PACK=None)
-def test_missing_crispy_template_pack_is_an_error():
-    assert "wagtail_support.E005" in ids()
 
 
 @override_settings(STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}})

@@ -55,6 +55,16 @@ DEFAULTS = {
     # django-oscar order statuses that revoke a purchase's support (a status containing "refund"
     # records the purchase as refunded, any other as cancelled).
     "OSCAR_REVOKED_STATUSES": ["Cancelled", "Refunded"],
+    # Where anonymous customers are sent to log in (a URL, a path or a URL name); None means the
+    # app's own page, "wagtail_support:login". Independent of Django's LOGIN_URL.
+    "LOGIN_URL": None,
+    # Template every customer page extends; it must provide the blocks title, extra_css, content
+    # and extra_js (those of Wagtail's project template base.html).
+    "BASE_TEMPLATE": "base.html",
+    # Failed log-ins allowed per account (the submitted e-mail or username) and per client address,
+    # as django-ratelimit rates; password-reset requests are counted the same way, separately.
+    "LOGIN_RATE_PER_ACCOUNT": "5/15m",
+    "LOGIN_RATE_PER_ADDRESS": "20/15m",
     # Rate limit of the "didn't get the e-mail?" page, per address and per client IP.
     "RESEND_SETUP_RATE": "5/h",
     # Ticket references: PREFIX-NUMBER, where NUMBER = database id + offset ("SUP-1042"). Set once.

@@ -11,8 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
-    "crispy_forms",
-    "crispy_bootstrap5",
 ]
 
 

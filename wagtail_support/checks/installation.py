@@ -1,11 +1,8 @@
-"""What the app needs from the site: apps in INSTALLED_APPS, middleware, a crispy template pack.
+"""What the app needs from the site: apps in INSTALLED_APPS and middleware.
 
 ``REQUIRED_APPS`` is also read by ``WagtailSupportConfig.import_models``: when a missing app makes
 the models fail to import, Django stops before any check runs, so that error names the apps instead.
 """
-
-from functools import cache
-from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -26,7 +23,6 @@ REQUIRED_APPS = {
     "django.contrib.messages": "pages confirm what was done",
     "django.contrib.staticfiles": "the support pages' script and stylesheet are static files",
 }
-CRISPY_APP = ("crispy_forms", "the customer pages' forms are rendered with django-crispy-forms")
 
 REQUIRED_MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -35,26 +31,10 @@ REQUIRED_MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-@cache
-def templates_need_crispy():
-    """True while one of the app's templates loads ``crispy_forms_tags``."""
-    return any("crispy_forms_tags" in path.read_text() for path in TEMPLATES_DIR.rglob("*.html"))
-
-
-def required_apps():
-    """{app: why} of every app the package needs, in the order the errors list them."""
-    needed = dict(REQUIRED_APPS)
-    if templates_need_crispy():
-        needed[CRISPY_APP[0]] = CRISPY_APP[1]
-    return needed
-
 
 def missing_apps(registry=apps):
     """{app: why} of the needed apps that ``registry`` (ready for app configs) lacks."""
-    return {app: why for app, why in required_apps().items() if not registry.is_installed(app)}
+    return {app: why for app, why in REQUIRED_APPS.items() if not registry.is_installed(app)}
 
 
 def add_app_line(app):
@@ -84,20 +64,4 @@ def required_middleware_installed(app_configs, **kwargs):
         )
         for name in REQUIRED_MIDDLEWARE
         if name not in middleware
-    ]
-
-
-@register()
-def crispy_template_pack_set(app_configs, **kwargs):
-    if not templates_need_crispy() or getattr(settings, "CRISPY_TEMPLATE_PACK", None):
-        return []
-    return [
-        Error(
-            "CRISPY_TEMPLATE_PACK is not set, so the customer forms cannot be rendered.",
-            hint=(
-                'Set CRISPY_TEMPLATE_PACK, e.g. "bootstrap5" with "crispy_bootstrap5" in INSTALLED_APPS '
-                'and CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5".'
-            ),
-            id="wagtail_support.E005",
-        )
     ]

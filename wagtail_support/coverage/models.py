@@ -15,6 +15,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from wagtail_support.layout import layout_context
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
@@ -49,6 +51,7 @@ class CoveragePolicy(
 
         context = super().get_preview_context(request, mode_name)
         context["products"] = products_covered_by(self) if self.pk else []
+        context.update(layout_context())
         return context
 
     def get_search_text(self):

@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail.signals import published, unpublished
 
 from wagtail_support.coverage.models import RICH_TEXT_FEATURES, CoveragePolicy
+from wagtail_support.layout import layout_context
 
 
 class CoveragePolicyMixin(models.Model):
@@ -53,6 +54,7 @@ class CoveragePolicyMixin(models.Model):
         site = Site.find_for_request(request) or self.get_site()
         policy = self.get_coverage_policy(site)
         context["policy"] = policy
+        context.update(layout_context())
         context["products"] = products_covered_by(policy, site) if policy else []
         return context
 

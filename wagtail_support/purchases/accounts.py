@@ -7,16 +7,15 @@ dies once the password is set.
 
 import functools
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import connections, router
-from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from wagtail_support.login.links import login_url
 from wagtail_support.notifications.links import absolute_url
 from wagtail_support.notifications.outbox import enqueue, new_notification, notify
 from wagtail_support.notifications.render import register_context
@@ -148,7 +147,7 @@ def _account_email_context(context):
     purchase = _purchase_of(context)
     extra = {
         "setup_pending": is_setup_pending(user),
-        "login_url": absolute_url(resolve_url(settings.LOGIN_URL)),
+        "login_url": _absolute(login_url()),
     }
     if extra["setup_pending"] or purchase is None:
         extra["set_password_url"] = absolute_url(set_password_path(user))
@@ -158,6 +157,11 @@ def _account_email_context(context):
             for e in purchase.entitlements.select_related("product")
         ]
     return extra
+
+
+def _absolute(url):
+    """A log-in URL for an e-mail: the app's path on the site's base URL, or the owner's own full URL."""
+    return url if url.startswith(("http://", "https://")) else absolute_url(url)
 
 
 def _purchase_of(context):

@@ -12,27 +12,36 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
-from django_ratelimit.core import is_ratelimited
 from wagtail.models import Site
 
 from wagtail_support.conf import support_settings
+from wagtail_support.layout import LayoutMixin, layout_context
+from wagtail_support.login import throttle
 from wagtail_support.purchases import accounts
 from wagtail_support.purchases.forms import ResendSetupForm
 
 
 def after_setup_url(request=None):
     """Where a customer goes once the account is set up: the support section of the site they are on
-    (or any) when there is one."""
+    (or any) when there is one, else ``LOGIN_REDIRECT_URL`` when the site sets it, else a page saying the
+    password is set."""
     if support_settings.AFTER_SETUP_URL:
         return resolve_url(support_settings.AFTER_SETUP_URL)
     from wagtail_support.tickets.pages import support_page_url
 
     site = Site.find_for_request(request) if request is not None else None
-    return support_page_url(site) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    if url := support_page_url(site):
+        return url
+    if settings.is_overridden("LOGIN_REDIRECT_URL"):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return reverse("wagtail_support:password_reset_complete")
 
 
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """The page behind the e-mailed link: choose a password, be signed in, land in Support."""
+class SetPasswordView(LayoutMixin, auth_views.PasswordResetConfirmView):
+    """The page behind the e-mailed link: choose a password, be signed in, land in Support.
+
+    The same page serves a forgotten password: the reset request e-mails this link too.
+    """
 
     template_name = "wagtail_support/account/set_password.html"
     token_generator = accounts.setup_token_generator
@@ -50,7 +59,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ResendSetupView(FormView):
+class ResendSetupView(LayoutMixin, FormView):
     """'Didn't get the e-mail?': the same answer for every address, and rate limited."""
 
     template_name = "wagtail_support/account/resend.html"
@@ -58,12 +67,7 @@ class ResendSetupView(FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        rate = support_settings.RESEND_SETUP_RATE
-        limited = any(
-            is_ratelimited(self.request, group="wagtail_support.resend", key=key, rate=rate, increment=True)
-            for key in ("ip", lambda group, request: email)
-        )
-        if limited:
+        if throttle.over_rate(self.request, "resend", email, support_settings.RESEND_SETUP_RATE):
             form.add_error(None, _("Too many requests. Please wait an hour and try again."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         if user := accounts.find_customer(email):
@@ -72,4 +76,4 @@ class ResendSetupView(FormView):
 
 
 def resend_setup_done(request):
-    return render(request, "wagtail_support/account/resend_done.html")
+    return render(request, "wagtail_support/account/resend_done.html", layout_context())

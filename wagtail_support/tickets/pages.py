@@ -2,7 +2,8 @@
 
 ``SupportPageMixin`` holds the fields and routes; ``SupportPage`` adds Wagtail's ``Page``. A project
 that swaps Wagtail's base page model builds its own: ``class MySupportPage(SupportPageMixin, MyBasePage)``.
-Every route needs a signed-in customer; anonymous visitors are sent to log in and come back.
+Every route needs a signed-in customer; anonymous visitors are sent to the app's log-in page
+(or ``WAGTAIL_SUPPORT["LOGIN_URL"]``) and come back.
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -14,6 +15,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_support.layout import layout_context
+from wagtail_support.login.links import login_url
 from wagtail_support.purchases import my_products
 from wagtail_support.tickets import views
 
@@ -33,12 +36,13 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(request.get_full_path(), login_url())
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("support_tab", "tickets")
+        context.update(layout_context())
         return context
 
     def serve_preview(self, request, mode_name):
@@ -67,6 +71,10 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     @re_path(rf"^{REFERENCE}/reply/$")
     def reply_route(self, request, reference):
         return views.reply(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/reply/preview/$")
+    def reply_preview_route(self, request, reference):
+        return views.reply_preview(request, self, reference)
 
     @re_path(rf"^{REFERENCE}/close/$")
     def close_route(self, request, reference):

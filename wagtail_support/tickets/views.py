@@ -299,6 +299,15 @@ def rate(request, page, reference):
     return ticket_detail(request, page, reference, forms={"rate": form}, status=400)
 
 
+@post_only
+def reply_preview(request, page, reference):
+    """The reply's Preview button without JavaScript: the ticket page again, the text kept; writes nothing."""
+    body = request.POST.get("body", "")[: support_settings.MESSAGE_MAX_LENGTH]
+    form = ReplyForm(initial={"body": body})
+    form.preview_html = render_markdown(body)
+    return ticket_detail(request, page, reference, forms={"reply": form})
+
+
 # Attachments
 
 
