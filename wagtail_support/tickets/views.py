@@ -20,6 +20,7 @@ from wagtail_support.conf import support_settings
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
 from wagtail_support.tickets import services
+from wagtail_support.tickets.attachments import FILE_TYPES
 from wagtail_support.tickets.forms import NewTicketForm, RateForm, ReplyForm, TicketFilterForm
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import (
@@ -34,7 +35,7 @@ TICKETS_PER_PAGE = 25
 SUGGESTIONS = 5
 TEMPLATES = "wagtail_support/support/"
 #: Types an attachment may be served as; anything else goes out as an opaque download.
-SAFE_DOWNLOAD_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+SAFE_DOWNLOAD_TYPES = FILE_TYPES
 
 
 def render(request, page, template, context, status=200):
