@@ -19,6 +19,7 @@ from wagtail.models import Page
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
+from wagtail_support.text import without_unsafe_characters
 from wagtail_support.tickets import services
 from wagtail_support.tickets.attachments import FILE_TYPES
 from wagtail_support.tickets.forms import NewTicketForm, RateForm, ReplyForm, TicketFilterForm
@@ -178,7 +179,7 @@ def preview(request, page):
 
 def suggested_pages(request, query):
     """Up to five live, public pages matching ``query`` (Wagtail search)."""
-    query = (query or "").strip()[:200]
+    query = without_unsafe_characters(query).strip()[:200]
     if len(query) < 3:
         return []
     return list(Page.objects.live().public().exclude(depth__lte=1).search(query)[:SUGGESTIONS])

@@ -17,6 +17,7 @@ from wagtail_support.purchases.adapters.signing import (
     remember,
 )
 from wagtail_support.purchases.models import Purchase
+from wagtail_support.purchases.payload import MAX_DEPTH, PayloadError, check_json
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,26 @@ def read_body(request):
 def parse_json(body):
     """The JSON object in ``body``; call only after the signature has been verified."""
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as error:
         raise BadRequest("The body is not UTF-8 text.") from error
     except json.JSONDecodeError as error:
         raise BadRequest(f"The body is not valid JSON: {error.msg} at line {error.lineno}.") from error
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise BadRequest(f"The body is not usable JSON: {error}.") from error
+    except RecursionError as error:  # the parser's own bound on nesting; check_json sets a far lower one
+        raise BadRequest(f"The body is nested more than {MAX_DEPTH} levels deep.") from error
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
+    try:
+        check_json(data, "The body")
+    except PayloadError as error:
+        raise BadRequest(str(error)) from error
     return data
+
+
+def _refuse_constant(name):
+    raise BadRequest(f"The body holds {name}, which is not a JSON number.")
 
 
 def record(signal, sender, purchase, *, source, signature):
