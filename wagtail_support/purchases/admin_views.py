@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from wagtail_support.exports import NeutralisedExportMixin
 from wagtail_support.purchases import accounts, installations, services
 from wagtail_support.purchases.forms import ManualPurchaseForm, MoveInstallationForm, RevokePurchaseForm
 from wagtail_support.purchases.models import Entitlement, Installation, Purchase
@@ -42,7 +43,7 @@ def entitlements_with_installations():
     )
 
 
-class PurchaseIndexView(IndexView):
+class PurchaseIndexView(NeutralisedExportMixin, IndexView):
     def get_base_queryset(self):
         return (
             super()

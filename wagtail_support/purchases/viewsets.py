@@ -107,6 +107,17 @@ class PurchaseViewSet(RecordViewSetMixin, ModelViewSet):
         Column("unknown_references", label=_("Unknown references"), accessor=_unknown),
     ]
 
+    list_export = ["source", "external_id", "email", "name", "purchased_at", "get_status_display"]
+    export_headings = {
+        "source": _("Source"),
+        "external_id": _("Order id"),
+        "email": _("E-mail"),
+        "name": _("Customer name"),
+        "purchased_at": _("Purchased at"),
+        "get_status_display": _("Status"),
+    }
+    export_filename = "purchases"
+
     def get_urlpatterns(self):
         return [
             path("", self.index_view, name="index"),
