@@ -32,7 +32,9 @@ def record_purchase(data):
             return existing  # a repeated delivery: nothing to do
         try:
             with transaction.atomic():
-                return _record_new(data, order)
+                purchase = _record_new(data, order)
+            purchase.created_now = True
+            return purchase
         except IntegrityError:  # this order or this buyer was recorded first, maybe a moment ago: look again
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
@@ -85,6 +87,7 @@ def revoke_purchase(data):
         )
         if not created and purchase.is_paid:
             _revoke(purchase, status)
+    purchase.created_now = created
     return purchase
 
 

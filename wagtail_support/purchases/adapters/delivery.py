@@ -90,11 +90,13 @@ def _refuse_constant(name):
 
 
 def record(signal, sender, purchase, *, source, signature):
-    """Send ``signal`` for ``purchase`` in one transaction with the replay fingerprint of ``signature``."""
+    """Send ``signal`` for ``purchase`` in one transaction with the replay fingerprint of ``signature``.
+
+    The receiver returns the ``Purchase``; its ``created_now`` says whether this delivery wrote it.
+    """
     with transaction.atomic():
         remember(source, signature)
         key = {"source": purchase.source, "external_id": purchase.external_id}
-        existed = Purchase.objects.filter(**key).exists()
         responses = signal.send(sender=sender, purchase=purchase)
         recorded = next((r for _, r in responses if isinstance(r, Purchase)), None)
         recorded = recorded or Purchase.objects.filter(**key).first()
@@ -102,4 +104,5 @@ def record(signal, sender, purchase, *, source, signature):
             raise WebhookError(
                 "No receiver recorded this purchase; is wagtail_support in INSTALLED_APPS?", status=500
             )
-    return Recorded(recorded, created=not existed)
+    # Only the delivery whose call wrote the purchase says "created", however many copies raced it.
+    return Recorded(recorded, created=recorded.created_now)
