@@ -137,6 +137,8 @@ class PurchaseStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
+    # Paid, but no line names a product the site knows: kept for staff to map, no account, no e-mail.
+    UNMAPPED = "unmapped", _("Needs mapping")
 
 
 class Purchase(models.Model):
@@ -190,6 +192,15 @@ class Purchase(models.Model):
     @property
     def is_paid(self):
         return self.status == PurchaseStatus.PAID
+
+    @property
+    def is_unmapped(self):
+        return self.status == PurchaseStatus.UNMAPPED
+
+    @property
+    def can_be_revoked(self):
+        """Paid orders, and paid orders waiting for their products to be mapped."""
+        return self.status in (PurchaseStatus.PAID, PurchaseStatus.UNMAPPED)
 
 
 class Entitlement(models.Model):

@@ -126,6 +126,7 @@ class PurchaseViewSet(RecordViewSetMixin, ModelViewSet):
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("<int:pk>/resend-setup/", admin_views.ResendSetupEmailView.as_view(), name="resend_setup"),
             path("<int:pk>/revoke/", admin_views.RevokePurchaseView.as_view(), name="revoke"),
+            path("<int:pk>/map/", admin_views.MapReferenceView.as_view(), name="map_reference"),
             path(
                 "installations/<int:pk>/release/",
                 admin_views.ReleaseInstallationView.as_view(),

@@ -27,8 +27,22 @@ class Recorded:
     purchase: Purchase
     created: bool
 
+    @property
+    def http_status(self):
+        """202 for an order kept for staff to map (nothing granted yet), else 200."""
+        return 202 if self.purchase.is_unmapped else 200
+
     def as_json(self):
-        return {"purchase": self.purchase.pk, "created": self.created, "status": self.purchase.status}
+        answer = {"purchase": self.purchase.pk, "created": self.created, "status": self.purchase.status}
+        if self.purchase.is_unmapped:
+            references = [item["product_ref"] for item in self.purchase.unknown_references]
+            answer["unknown_references"] = references
+            answer["message"] = (
+                "No supported product has the shop reference(s) "
+                f"{', '.join(repr(ref) for ref in references)}. The order is kept for staff to map; "
+                "no account is created and no e-mail is sent until then."
+            )
+        return answer
 
 
 @dataclass(frozen=True)
