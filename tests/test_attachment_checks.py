@@ -153,3 +153,34 @@ def test_images_that_do_not_decode_are_refused():
     Image.new("RGB", (4, 4)).save(buffer, "PNG")
     truncated = buffer.getvalue()[:30]
     assert sniff_type(upload("x.png", truncated)) is None
+
+
+def raw_multipart(fields, file_name, content):
+    """A multipart body as a hostile client may send it: the file name's bytes exactly as given."""
+    parts = [
+        b'--B\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (k.encode(), str(v).encode())
+        for k, v in fields.items()
+    ]
+    parts.append(
+        b'--B\r\nContent-Disposition: form-data; name="attachments"; filename="'
+        + file_name
+        + b'"\r\nContent-Type: image/png\r\n\r\n'
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + b"--B--\r\n"
+
+
+@pytest.mark.parametrize("file_name", [b"shot\r\n.png", b"...", b"a\x00b.png"])
+def test_raw_file_names_with_line_breaks_or_only_dots_are_kept_under_a_safe_name(
+    client,
+    customer,  # noqa: F811
+    file_name,
+):
+    body = raw_multipart(new_ticket_data(customer), file_name, png_bytes())
+
+    response = client.post("/support/new/", body, content_type="multipart/form-data; boundary=B")
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.name.endswith(".png") and not set(attachment.name) & set('\r\n\x00"')
