@@ -28,6 +28,12 @@ def upload(name, content, content_type="image/png"):
 # 12. Active content
 
 
+def jpeg_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 ACTIVE = {
     "html fragment named as a screenshot": ("shot.png", b'hello <img src=x onerror="alert(1)">'),
     "html fragment starting with a tag": ("shot.png", b"<p>hi</p><b onmouseover=alert(1)>x</b>"),
@@ -39,6 +45,7 @@ ACTIVE = {
         b'\n  \t<!-- generated -->\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     ),
     "pdf header followed by html": ("report.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
+    "html after a real jpeg header": ("shot.jpg", jpeg_bytes()[:200] + b"<html><script>alert(1)</script>"),
 }
 
 
@@ -57,6 +64,7 @@ def test_active_content_is_refused_however_it_is_disguised(client, customer, cas
     "content, kind",
     [
         (png_bytes(), "image/png"),
+        (jpeg_bytes(), "image/jpeg"),
         (b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n", "application/pdf"),
         (b"2025-05-01 ERROR checkout failed: x < 3 and y > 2\n", "text/plain"),
         (b"\xef\xbb\xbfplain log with a bom\n", "text/plain"),
@@ -184,3 +192,10 @@ def test_raw_file_names_with_line_breaks_or_only_dots_are_kept_under_a_safe_name
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.name.endswith(".png") and not set(attachment.name) & set('\r\n\x00"')
+
+
+def test_an_image_too_large_to_unpack_is_refused_before_decoding():
+    buffer = io.BytesIO()
+    Image.new("1", (10_000, 5_000)).save(buffer, "PNG")  # a few kilobytes, 50 megapixels
+
+    assert sniff_type(upload("bomb.png", buffer.getvalue())) is None

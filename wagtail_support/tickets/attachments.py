@@ -40,6 +40,7 @@ FILE_TYPES = {
 }
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_NAME_LENGTH = 120
+MAX_IMAGE_PIXELS = 40_000_000  # an 8K screenshot is 33 megapixels
 
 #: Markup a browser could render as a page or run as script, wherever it appears in the sniffed bytes.
 ACTIVE_MARKUP = re.compile(
@@ -110,12 +111,20 @@ def sniff_type(upload):
 
 
 def _verified_image(upload):
+    """The image's type when Pillow checks *and* decodes every pixel of it (a valid header followed by
+    HTML passes ``verify()`` alone), or None. Images of more than ``MAX_IMAGE_PIXELS`` are refused
+    before decoding, so a small file cannot unpack into gigabytes."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(upload) as image:
             kind = IMAGE_FORMATS.get(image.format)
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return None
             image.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
     finally:
