@@ -79,14 +79,8 @@ DEFAULTS = {
     "ATTACHMENT_STORAGE": "wagtail_support_attachments",
     "ATTACHMENT_MAX_BYTES": 5 * 1024 * 1024,
     "ATTACHMENTS_PER_MESSAGE": 5,
-    "ATTACHMENT_TYPES": [
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "application/pdf",
-        "text/plain",
-    ],
+    # None: every type the app recognises (tickets.attachments.FILE_TYPES); a list narrows them.
+    "ATTACHMENT_TYPES": None,
     # Longest ticket description or reply, in characters.
     "MESSAGE_MAX_LENGTH": 20000,
 }

@@ -16,14 +16,21 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from wagtail_support.purchases import accounts, installations, services
-from wagtail_support.purchases.forms import ManualPurchaseForm, MoveInstallationForm, RevokePurchaseForm
+from wagtail_support.exports import NeutralisedExportMixin
+from wagtail_support.purchases import accounts, installations, mapping, services
+from wagtail_support.purchases.forms import (
+    ManualPurchaseForm,
+    MapReferenceForm,
+    MoveInstallationForm,
+    RevokePurchaseForm,
+)
 from wagtail_support.purchases.models import Entitlement, Installation, Purchase
 
 VIEW_PERMISSION = "wagtail_support.view_purchase"
 ADD_PERMISSION = "wagtail_support.add_purchase"
 CHANGE_PERMISSION = "wagtail_support.change_purchase"
 REVOKE_PERMISSION = "wagtail_support.revoke_purchase"
+MAP_PERMISSIONS = (CHANGE_PERMISSION, "wagtail_support.change_supportedproduct")
 URL_NAMESPACE = "wagtail_support_purchases"
 
 
@@ -42,7 +49,7 @@ def entitlements_with_installations():
     )
 
 
-class PurchaseIndexView(IndexView):
+class PurchaseIndexView(NeutralisedExportMixin, IndexView):
     def get_base_queryset(self):
         return (
             super()
@@ -87,8 +94,18 @@ class PurchaseInspectView(InspectView):
                 if can_change and purchase.customer
                 else None,
                 "revoke_url": reverse(f"{URL_NAMESPACE}:revoke", args=[purchase.pk])
-                if purchase.is_paid and user.has_perm(REVOKE_PERMISSION)
+                if purchase.can_be_revoked and user.has_perm(REVOKE_PERMISSION)
                 else None,
+                "map_url": reverse(f"{URL_NAMESPACE}:map_reference", args=[purchase.pk])
+                if purchase.can_be_revoked and user.has_perms(MAP_PERMISSIONS)
+                else None,
+                "map_forms": [
+                    (
+                        line,
+                        MapReferenceForm(initial={"reference": line["product_ref"]}, auto_id=f"id_map{i}_%s"),
+                    )
+                    for i, line in enumerate(purchase.unknown_references or [])
+                ],
                 "revoke_form": RevokePurchaseForm(),
                 "move_form": MoveInstallationForm(),
             }
@@ -125,6 +142,38 @@ class ResendSetupEmailView(PurchaseActionView):
         )
 
 
+class MapReferenceView(PurchaseActionView):
+    """Map one unknown reference of the order to a product; the order is then granted (and e-mailed)."""
+
+    def post(self, request, pk):
+        if not request.user.has_perms(MAP_PERMISSIONS):
+            raise PermissionDenied
+        return super().post(request, pk)
+
+    def act(self, request, purchase):
+        form = MapReferenceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose the product this reference stands for."))
+            return
+        reference, product = form.cleaned_data["reference"], form.cleaned_data["product"]
+        was_unmapped = purchase.is_unmapped
+        try:
+            purchase = mapping.map_reference(purchase, reference, product)
+        except mapping.MappingError as error:
+            messages.error(request, str(error))
+            return
+        if was_unmapped and not purchase.is_unmapped:
+            message = _(
+                "“%(reference)s” is now a shop reference of %(product)s. The order is granted and "
+                "%(email)s gets the usual e-mail."
+            )
+        else:
+            message = _("“%(reference)s” is now a shop reference of %(product)s; its lines are granted.")
+        messages.success(
+            request, message % {"reference": reference, "product": product, "email": purchase.email}
+        )
+
+
 class RevokePurchaseView(PurchaseActionView):
     permission = REVOKE_PERMISSION
 
@@ -132,7 +181,7 @@ class RevokePurchaseView(PurchaseActionView):
         form = RevokePurchaseForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose whether the purchase was refunded or cancelled."))
-        elif not purchase.is_paid:
+        elif not purchase.can_be_revoked:
             messages.warning(request, _("This purchase was already revoked."))
         else:
             services.revoke(purchase, form.cleaned_data["status"])

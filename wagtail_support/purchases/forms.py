@@ -91,3 +91,19 @@ class RevokePurchaseForm(forms.Form):
         choices=[(s.value, s.label) for s in (PurchaseStatus.REFUNDED, PurchaseStatus.CANCELLED)],
         initial=PurchaseStatus.REFUNDED,
     )
+
+
+class MapReferenceForm(forms.Form):
+    """Staff map an unknown shop reference of an order to a supported product (``purchases.mapping``)."""
+
+    reference = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    product = forms.ModelChoiceField(
+        label=_("Supported product"),
+        queryset=None,
+        empty_label=_("Choose a product…"),
+        error_messages={"required": _("Choose the product this reference stands for.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = SupportedProduct.objects.filter(active=True)

@@ -69,6 +69,7 @@ class ImportReport:
     orders_existing: int = 0
     rows_existing: int = 0
     orders_revoked: int = 0
+    orders_unmapped: int = 0  # no known product at all: kept for staff to map, no account, no e-mail
     rows_unknown_product: int = 0
     users_created: int = 0
     entitlements_created: int = 0
@@ -82,6 +83,7 @@ class ImportReport:
             "orders_existing",
             "rows_existing",
             "orders_revoked",
+            "orders_unmapped",
             "rows_unknown_product",
             "users_created",
             "entitlements_created",
@@ -181,15 +183,23 @@ def _import_chunk(chunk, notify):
             continue
         report.orders_existing += 1
         report.rows_existing += len(order.line_numbers)
-        if data.status != PurchaseStatus.PAID and recorded.is_paid:
+        if data.status != PurchaseStatus.PAID and recorded.can_be_revoked:
             services.revoke(recorded, data.status)
             report.orders_revoked += 1
 
-    customers = _customers([order.purchase for order in new_paid], report)
     products = catalogue.products_by_reference(
         {line.product_ref for order in new_paid for line in order.purchase.lines}
     )
     purchases, entitlements, announced = [], [], []
+    unmapped = [order for order in new_paid if services.is_unmapped(order.purchase.lines, products)]
+    for order in unmapped:  # no known product: kept for staff to map, with no account and no e-mail
+        purchase = _purchase(order.purchase, status=PurchaseStatus.UNMAPPED)
+        _, purchase.unknown_references = services.build_entitlements(purchase, order.purchase.lines, products)
+        purchases.append(purchase)
+        report.rows_unknown_product += len(purchase.unknown_references)
+    report.orders_unmapped = len(unmapped)
+    new_paid = [order for order in new_paid if not any(order is other for other in unmapped)]
+    customers = _customers([order.purchase for order in new_paid], report)
     for order in new_paid:
         data = order.purchase
         customer, new_account = customers.pop_for(data)
@@ -207,7 +217,7 @@ def _import_chunk(chunk, notify):
     Purchase.objects.bulk_create(purchases)
     Entitlement.objects.bulk_create(entitlements)
     report.orders_created = len(purchases)
-    report.rows_created = sum(len(order.line_numbers) for order in new_paid + new_revoked)
+    report.rows_created = sum(len(order.line_numbers) for order in new_paid + new_revoked + unmapped)
     report.entitlements_created = len(entitlements)
     if notify:
         for purchase, new_account in announced:

@@ -137,6 +137,8 @@ class PurchaseStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
+    # Paid, but no line names a product the site knows: kept for staff to map, no account, no e-mail.
+    UNMAPPED = "unmapped", _("Needs mapping")
 
 
 class Purchase(models.Model):
@@ -171,6 +173,10 @@ class Purchase(models.Model):
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
 
+    #: Not a field: True on the instance ``services.record_purchase``/``revoke_purchase`` return when that
+    #: very call wrote the purchase, so a webhook tells which of several deliveries of one order created it.
+    created_now = False
+
     class Meta:
         verbose_name = _("purchase")
         verbose_name_plural = _("purchases")
@@ -186,6 +192,15 @@ class Purchase(models.Model):
     @property
     def is_paid(self):
         return self.status == PurchaseStatus.PAID
+
+    @property
+    def is_unmapped(self):
+        return self.status == PurchaseStatus.UNMAPPED
+
+    @property
+    def can_be_revoked(self):
+        """Paid orders, and paid orders waiting for their products to be mapped."""
+        return self.status in (PurchaseStatus.PAID, PurchaseStatus.UNMAPPED)
 
 
 class Entitlement(models.Model):

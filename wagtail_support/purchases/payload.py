@@ -10,6 +10,7 @@
 message in plain words when a field is missing or wrong; adapters turn that into a 4xx answer.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -18,8 +19,35 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from wagtail_support.text import has_unsafe_characters
+
 STATUSES = ("paid", "refunded", "cancelled")
 MAX_LINES = 100
+MAX_DEPTH = 32  # objects and lists within each other; a Stripe event needs fewer than ten
+
+
+def check_json(data, what="The payload"):
+    """Raise ``PayloadError`` unless ``data`` (parsed JSON) can be stored and read as it is.
+
+    The one check of a payload's shape every adapter and the audit copy rely on: at most ``MAX_DEPTH``
+    levels, finite numbers, and no string (key or value) holding NUL or a lone surrogate. Iterative, so
+    a hostile nesting cannot exhaust the stack.
+    """
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise PayloadError(f"{what} is nested more than {MAX_DEPTH} levels deep.")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if has_unsafe_characters(key):
+                    raise PayloadError(f"{what} holds a NUL character or an unpaired surrogate in a key.")
+                pending.append((item, depth + 1))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise PayloadError(f"{what} holds a number that is not finite (NaN or Infinity).")
+        elif has_unsafe_characters(value):
+            raise PayloadError(f"{what} holds a NUL character or an unpaired surrogate in a text.")
 
 
 class PayloadError(ValueError):
@@ -78,6 +106,7 @@ class PurchaseData:
         """Validate JSON-like ``data`` into a ``PurchaseData``; ``source`` overrides the payload's."""
         if not isinstance(data, dict):
             raise PayloadError("The payload must be a JSON object.")
+        check_json(data)
         source = source or _text(data, "source", required=True, max_length=50)
         external_id = _text(data, "external_id", required=True, max_length=255)
         email = _text(data, "email", required=True, max_length=254)
@@ -127,7 +156,10 @@ def _datetime(value):
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        parsed = datetime.fromtimestamp(value, tz=UTC)
+        try:
+            parsed = datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError) as error:
+            raise PayloadError(f"'purchased_at' is not a possible Unix time: {value!r}.") from error
     elif isinstance(value, str):
         try:  # a well-formed but impossible date ("2025-02-30") raises ValueError
             parsed = parse_datetime(value)

@@ -4,7 +4,7 @@ Adapters (Stripe, partners, django-oscar, CSV) send ``purchase_completed`` / ``p
 with a ``PurchaseData``; the receivers call these functions, and so do the admin and the tests.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail_support.purchases import accounts, writing
 from wagtail_support.purchases.catalogue import products_by_reference
 from wagtail_support.purchases.models import Entitlement, Purchase, PurchaseStatus
+from wagtail_support.purchases.payload import PurchaseLine
 
 RECORD_ATTEMPTS = 3
 
@@ -21,8 +22,10 @@ def record_purchase(data):
 
     Creates (or finds) the buyer's account, one entitlement per known product line, keeps
     unknown product references on the purchase for staff, and queues one e-mail: a welcome with
-    a set-password link for a new buyer, "purchase added" for an existing one. A refunded or
-    cancelled ``data.status`` revokes instead. Returns the ``Purchase``.
+    a set-password link for a new buyer, "purchase added" for an existing one. An order none of whose
+    lines names a known product is kept "unmapped" for staff (``map_reference``), with no account and
+    no e-mail. A refunded or cancelled ``data.status`` revokes instead. Returns the ``Purchase``
+    (``created_now`` when this call wrote it).
     """
     if data.status != PurchaseStatus.PAID:
         return revoke_purchase(data)
@@ -32,7 +35,9 @@ def record_purchase(data):
             return existing  # a repeated delivery: nothing to do
         try:
             with transaction.atomic():
-                return _record_new(data, order)
+                purchase = _record_new(data, order)
+            purchase.created_now = True
+            return purchase
         except IntegrityError:  # this order or this buyer was recorded first, maybe a moment ago: look again
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
@@ -42,22 +47,25 @@ def record_purchase(data):
 def _record_new(data, order):
     # Written optimistically, without a look first and without a savepoint per row: when the order is
     # already there, its unique constraint rolls the whole attempt back, user included.
-    customer, new_account = accounts.customer_for(data.email, data.name)
+    products = products_by_reference({line.product_ref for line in data.lines})
     purchase = Purchase(
         **order,
         email=data.email,
         name=data.name,
-        customer=customer,
         purchased_at=data.purchased_at,
         raw_payload=data.raw or data.as_json(),
     )
-    entitlements, purchase.unknown_references = build_entitlements(
-        purchase, data.lines, products_by_reference({line.product_ref for line in data.lines})
-    )
+    if is_unmapped(data.lines, products):
+        purchase.status = PurchaseStatus.UNMAPPED
+        _, purchase.unknown_references = build_entitlements(purchase, data.lines, products)
+        purchase.save(force_insert=True)
+        return purchase
+    purchase.customer, new_account = accounts.customer_for(data.email, data.name)
+    entitlements, purchase.unknown_references = build_entitlements(purchase, data.lines, products)
     writing.insert_purchase(
         purchase,
         entitlements,
-        accounts.support_account(customer, new_account),
+        accounts.support_account(purchase.customer, new_account),
         accounts.purchase_email(purchase, new_account),
     )
     return purchase
@@ -83,8 +91,9 @@ def revoke_purchase(data):
                 "raw_payload": data.raw or data.as_json(),
             },
         )
-        if not created and purchase.is_paid:
+        if not created and purchase.can_be_revoked:
             _revoke(purchase, status)
+    purchase.created_now = created
     return purchase
 
 
@@ -92,7 +101,7 @@ def revoke(purchase, status=PurchaseStatus.REFUNDED):
     """Revoke a recorded purchase (the admin's action)."""
     with transaction.atomic():
         purchase = Purchase.objects.select_for_update().get(pk=purchase.pk)
-        if purchase.is_paid:
+        if purchase.can_be_revoked:
             _revoke(purchase, status)
     return purchase
 
@@ -120,6 +129,8 @@ def build_entitlements(purchase, lines, products):
         product = products.get(line.product_ref)
         if product is None:
             unknown.append({"product_ref": line.product_ref, "title": line.title, "quantity": line.quantity})
+            if line.support_until:  # kept, so that mapping the reference later grants what the shop said
+                unknown[-1]["support_until"] = line.support_until.isoformat()
             continue
         entitlements.append(
             Entitlement(
@@ -133,6 +144,24 @@ def build_entitlements(purchase, lines, products):
             )
         )
     return entitlements, unknown
+
+
+def is_unmapped(lines, products):
+    """True when no line of an order names a known product: the order waits for staff to map it."""
+    return not any(line.product_ref in products for line in lines)
+
+
+def unknown_lines(purchase):
+    """The purchase's unknown references as ``PurchaseLine``s, to be granted once they are mapped."""
+    return [
+        PurchaseLine(
+            product_ref=item["product_ref"],
+            title=item.get("title", ""),
+            quantity=item.get("quantity", 1),
+            support_until=date.fromisoformat(item["support_until"]) if item.get("support_until") else None,
+        )
+        for item in purchase.unknown_references or []
+    ]
 
 
 def support_end(product, purchased_at):

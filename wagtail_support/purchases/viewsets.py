@@ -109,6 +109,17 @@ class PurchaseViewSet(RecordViewSetMixin, ModelViewSet):
         Column("unknown_references", label=_("Unknown references"), accessor=_unknown),
     ]
 
+    list_export = ["source", "external_id", "email", "name", "purchased_at", "get_status_display"]
+    export_headings = {
+        "source": _("Source"),
+        "external_id": _("Order id"),
+        "email": _("E-mail"),
+        "name": _("Customer name"),
+        "purchased_at": _("Purchased at"),
+        "get_status_display": _("Status"),
+    }
+    export_filename = "purchases"
+
     def get_urlpatterns(self):
         return [
             path("", self.index_view, name="index"),
@@ -117,6 +128,7 @@ class PurchaseViewSet(RecordViewSetMixin, ModelViewSet):
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("<int:pk>/resend-setup/", admin_views.ResendSetupEmailView.as_view(), name="resend_setup"),
             path("<int:pk>/revoke/", admin_views.RevokePurchaseView.as_view(), name="revoke"),
+            path("<int:pk>/map/", admin_views.MapReferenceView.as_view(), name="map_reference"),
             path(
                 "installations/<int:pk>/release/",
                 admin_views.ReleaseInstallationView.as_view(),

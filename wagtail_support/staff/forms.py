@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_support.tickets.forms import AttachmentsField
 from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus, pk_from_reference
 
 
@@ -16,11 +17,7 @@ class ReplyForm(forms.Form):
     canned = forms.ModelChoiceField(
         label=_("Canned response"), queryset=None, required=False, empty_label=_("Choose a canned response")
     )
-    files = forms.FileField(
-        label=_("Attachments"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
-    )
+    files = AttachmentsField()  # the customer's field: several files, checked by their content
 
     def __init__(self, *args, canned_responses, **kwargs):
         super().__init__(*args, **kwargs)

@@ -119,7 +119,7 @@ class TicketScreenView(InspectView):
             )
         internal = action == "note"
         try:
-            services.reply(self.object, request.user, body, request.FILES.getlist("files"), internal=internal)
+            services.reply(self.object, request.user, body, form.cleaned_data["files"], internal=internal)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)

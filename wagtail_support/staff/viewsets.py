@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
+from wagtail_support.exports import NeutralisedExportMixin
 from wagtail_support.staff import views
 from wagtail_support.staff.columns import (
     ActivityColumn,
@@ -34,7 +35,7 @@ def _assignee(ticket):
     return (ticket.assignee.get_full_name() or ticket.assignee.get_username()) if ticket.assignee else ""
 
 
-class TicketIndexView(IndexView):
+class TicketIndexView(NeutralisedExportMixin, IndexView):
     template_name = "wagtail_support/admin/tickets/index.html"
     table_class = QueueTable
 

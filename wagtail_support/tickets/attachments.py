@@ -1,31 +1,103 @@
-"""Checks for uploaded files: size, count, and a type read from the content, never from the name."""
+"""Uploaded files: the one list of allowed types, and checks of size, count, name and content.
+
+A file's type is read from its bytes, never from its name or the type the browser claims: images must
+open with Pillow, PDFs must start with ``%PDF-`` and hold no HTML in their first kilobyte, and text
+must not look like HTML, SVG or XML, even after a byte-order mark, white space or comments. A file is
+stored under the extension of its verified type (``storage.attachment_upload_to``); the name the
+customer gave it is kept, sanitised, for display only.
+"""
 
 import os
+import re
+import unicodedata
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from wagtail_support.conf import support_settings
 
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str  # what the file is stored and downloaded as
+    accept: tuple[str, ...] = ()  # extra hints for the browser's file picker
+
+
+#: Every type the app can recognise, by content type; ``ATTACHMENT_TYPES`` may narrow it, never widen it.
+FILE_TYPES = {
+    file_type.content_type: file_type
+    for file_type in (
+        FileType("image/png", ".png"),
+        FileType("image/jpeg", ".jpg"),
+        FileType("image/gif", ".gif"),
+        FileType("image/webp", ".webp"),
+        FileType("application/pdf", ".pdf"),
+        FileType("text/plain", ".txt", accept=(".log", ".txt")),
+    )
+}
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+MAX_NAME_LENGTH = 120
+MAX_IMAGE_PIXELS = 40_000_000  # an 8K screenshot is 33 megapixels
+
+#: Markup a browser could render as a page or run as script, wherever it appears in the sniffed bytes.
+ACTIVE_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|\?xml|html|head|body|script|svg|iframe|frame|object|embed|img|image|meta|link|"
+    rb"style|form|math|xml|xsl|template|base|video|audio)\b|<[a-z][^<>]{0,200}\son[a-z]+\s*=",
+    re.IGNORECASE,
+)
+BOMS = (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe")
+LEADING_NOISE = re.compile(rb"\A(?:\s+|<!--.*?-->|<\?.*?\?>)*", re.DOTALL)
 
 
-def safe_name(name):
-    """A file name without path, control characters or markup, for display and Content-Disposition."""
-    base = os.path.basename((name or "").replace("\\", "/")).strip()
-    cleaned = get_valid_filename(base) if base else ""
-    return (cleaned or "attachment")[-120:]
+def allowed_types():
+    """The content types this site accepts: the app's, narrowed by ``ATTACHMENT_TYPES`` when set."""
+    chosen = support_settings.ATTACHMENT_TYPES
+    return [content_type for content_type in FILE_TYPES if not chosen or content_type in chosen]
+
+
+def accept_attribute():
+    """The ``accept`` attribute of the file inputs: the allowed types and their usual extensions."""
+    values = []
+    for content_type in allowed_types():
+        values += [content_type, *FILE_TYPES[content_type].accept]
+    return ",".join(values)
+
+
+def extension_for(content_type):
+    """The extension a file of a verified ``content_type`` is stored under (``.bin`` for anything else)."""
+    file_type = FILE_TYPES.get(content_type)
+    return file_type.extension if file_type else ".bin"
+
+
+def safe_name(name, content_type=None):
+    """A display name without path, control characters or markup; never empty, never too long.
+
+    With ``content_type``, the name ends with that type's extension ("shot.svg" holding a PNG is shown
+    and downloaded as "shot.svg.png").
+    """
+    base = os.path.basename((name or "").replace("\\", "/"))
+    base = "".join(char for char in base if unicodedata.category(char)[0] not in "CZ" or char == " ")
+    # Django's get_valid_filename, which refuses ("SuspiciousFileOperation") what leaves nothing.
+    base = re.sub(r"(?u)[^-\w.]", "", base.strip().replace(" ", "_")).strip(".") or _("attachment")
+    stem, suffix = os.path.splitext(base)
+    if content_type:
+        extension = extension_for(content_type)
+        if suffix.lower() not in (extension, *FILE_TYPES.get(content_type, FileType("", "")).accept, ".jpeg"):
+            stem, suffix = base, extension
+    suffix = suffix[:16]
+    return (stem[: MAX_NAME_LENGTH - len(suffix)] or _("attachment")) + suffix
 
 
 def sniff_type(upload):
     """The real type of ``upload`` from its bytes, or None when it is not an allowed kind of file."""
     upload.seek(0)
-    head = upload.read(2048)
+    head = upload.read(64 * 1024)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
-        return "application/pdf"
+        return "application/pdf" if not ACTIVE_MARKUP.search(head[:1024]) else None
     if (
         head[:8] == b"\x89PNG\r\n\x1a\n"
         or head[:3] == b"\xff\xd8\xff"
@@ -33,36 +105,46 @@ def sniff_type(upload):
         or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
     ):
         return _verified_image(upload)
-    if _is_plain_text(upload):
+    if _is_plain_text(head):
         return "text/plain"
     return None
 
 
 def _verified_image(upload):
+    """The image's type when Pillow checks *and* decodes every pixel of it (a valid header followed by
+    HTML passes ``verify()`` alone), or None. Images of more than ``MAX_IMAGE_PIXELS`` are refused
+    before decoding, so a small file cannot unpack into gigabytes."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(upload) as image:
             kind = IMAGE_FORMATS.get(image.format)
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return None
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
     finally:
         upload.seek(0)
     return kind
 
 
-def _is_plain_text(upload):
-    data = upload.read(64 * 1024)
-    upload.seek(0)
+def _is_plain_text(data):
+    """UTF-8 text without NUL bytes that no browser would take for HTML, SVG or XML."""
     if b"\x00" in data:
         return False
+    for bom in BOMS:
+        data = data.removeprefix(bom)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    lowered = text.lstrip().lower()[:200]
-    return not lowered.startswith(("<!doctype", "<html", "<svg", "<?xml", "<script"))
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(data) - 3:  # only a character cut at the end of the sniffed part is fine
+            return False
+    start = data[LEADING_NOISE.match(data).end() :]
+    return not re.match(rb"<[a-zA-Z!?/]", start) and not ACTIVE_MARKUP.search(data)
 
 
 def validate_uploads(files):
@@ -83,10 +165,10 @@ def validate_uploads(files):
                 }
             )
         content_type = sniff_type(upload)
-        if content_type is None or content_type not in support_settings.ATTACHMENT_TYPES:
+        if content_type is None or content_type not in allowed_types():
             raise ValidationError(
                 _("“%(name)s” is not a screenshot (PNG, JPEG, GIF, WebP), a PDF or a plain-text log.")
                 % {"name": name}
             )
-        checked.append((upload, name, content_type))
+        checked.append((upload, safe_name(upload.name, content_type), content_type))
     return checked

@@ -10,10 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
-from wagtail_support.tickets.attachments import validate_uploads
+from wagtail_support.tickets.attachments import accept_attribute, validate_uploads
 from wagtail_support.tickets.models import TicketStatus
-
-ACCEPTED_FILES = "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,.log,.txt"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -21,11 +19,15 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Up to ATTACHMENTS_PER_MESSAGE files, each checked by its content (see ``tickets.attachments``)."""
+    """Up to ATTACHMENTS_PER_MESSAGE files, each checked by its content (see ``tickets.attachments``).
 
-    widget = MultipleFileInput(attrs={"accept": ACCEPTED_FILES})
+    The one attachments field of the customer's and the agents' forms.
+    """
+
+    widget = MultipleFileInput
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept_attribute()}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault(

@@ -26,6 +26,8 @@ def fallback_location():
 
 
 def attachment_upload_to(instance, filename):
-    # A random name: the customer's file name is kept in the database only, never in a path.
-    suffix = Path(filename).suffix.lower()[:10]
-    return f"support/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
+    """A random name with the extension of the verified type: the customer's file name and extension are
+    kept in the database for display only, never in a path (a PNG named "x.svg" is stored as ".png")."""
+    from wagtail_support.tickets.attachments import extension_for
+
+    return f"support/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{extension_for(instance.content_type)}"

@@ -19,7 +19,9 @@ from wagtail.models import Page, Site
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
+from wagtail_support.text import without_unsafe_characters
 from wagtail_support.tickets import services
+from wagtail_support.tickets.attachments import FILE_TYPES
 from wagtail_support.tickets.forms import NewTicketForm, RateForm, ReplyForm, TicketFilterForm
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import (
@@ -34,7 +36,7 @@ TICKETS_PER_PAGE = 25
 SUGGESTIONS = 5
 TEMPLATES = "wagtail_support/support/"
 #: Types an attachment may be served as; anything else goes out as an opaque download.
-SAFE_DOWNLOAD_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+SAFE_DOWNLOAD_TYPES = FILE_TYPES
 
 
 def render(request, page, template, context, status=200):
@@ -179,7 +181,7 @@ def preview(request, page):
 
 def suggested_pages(request, query, page=None):
     """Up to five live, public pages of the current site matching ``query`` (Wagtail search)."""
-    query = (query or "").strip()[:200]
+    query = without_unsafe_characters(query or "").strip()[:200]
     site = Site.find_for_request(request) or (page.get_site() if page is not None else None)
     if len(query) < 3 or site is None:
         return []

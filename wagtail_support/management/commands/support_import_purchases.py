@@ -68,6 +68,11 @@ class Command(BaseCommand):
             f"  unknown product: {report.rows_unknown_product} row(s) (kept on their purchase for staff; "
             "add the reference to a supported product)"
         )
+        if report.orders_unmapped:
+            write(
+                f"            of which {report.orders_unmapped} order(s) with no known product at all: kept "
+                "for staff to map (Support → Purchases), no account and no e-mail until then"
+            )
         write(f"  rejected: {len(report.rejected)} row(s)")
         write(f"New customer accounts: {report.users_created}; entitlements: {report.entitlements_created}")
         write(

@@ -17,6 +17,7 @@ from wagtail_support.purchases.adapters.signing import (
     remember,
 )
 from wagtail_support.purchases.models import Purchase
+from wagtail_support.purchases.payload import MAX_DEPTH, PayloadError, check_json
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,22 @@ class Recorded:
     purchase: Purchase
     created: bool
 
+    @property
+    def http_status(self):
+        """202 for an order kept for staff to map (nothing granted yet), else 200."""
+        return 202 if self.purchase.is_unmapped else 200
+
     def as_json(self):
-        return {"purchase": self.purchase.pk, "created": self.created, "status": self.purchase.status}
+        answer = {"purchase": self.purchase.pk, "created": self.created, "status": self.purchase.status}
+        if self.purchase.is_unmapped:
+            references = [item["product_ref"] for item in self.purchase.unknown_references]
+            answer["unknown_references"] = references
+            answer["message"] = (
+                "No supported product has the shop reference(s) "
+                f"{', '.join(repr(ref) for ref in references)}. The order is kept for staff to map; "
+                "no account is created and no e-mail is sent until then."
+            )
+        return answer
 
 
 @dataclass(frozen=True)
@@ -66,22 +81,36 @@ def read_body(request):
 def parse_json(body):
     """The JSON object in ``body``; call only after the signature has been verified."""
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as error:
         raise BadRequest("The body is not UTF-8 text.") from error
     except json.JSONDecodeError as error:
         raise BadRequest(f"The body is not valid JSON: {error.msg} at line {error.lineno}.") from error
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        raise BadRequest(f"The body is not usable JSON: {error}.") from error
+    except RecursionError as error:  # the parser's own bound on nesting; check_json sets a far lower one
+        raise BadRequest(f"The body is nested more than {MAX_DEPTH} levels deep.") from error
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.")
+    try:
+        check_json(data, "The body")
+    except PayloadError as error:
+        raise BadRequest(str(error)) from error
     return data
 
 
+def _refuse_constant(name):
+    raise BadRequest(f"The body holds {name}, which is not a JSON number.")
+
+
 def record(signal, sender, purchase, *, source, signature):
-    """Send ``signal`` for ``purchase`` in one transaction with the replay fingerprint of ``signature``."""
+    """Send ``signal`` for ``purchase`` in one transaction with the replay fingerprint of ``signature``.
+
+    The receiver returns the ``Purchase``; its ``created_now`` says whether this delivery wrote it.
+    """
     with transaction.atomic():
         remember(source, signature)
         key = {"source": purchase.source, "external_id": purchase.external_id}
-        existed = Purchase.objects.filter(**key).exists()
         responses = signal.send(sender=sender, purchase=purchase)
         recorded = next((r for _, r in responses if isinstance(r, Purchase)), None)
         recorded = recorded or Purchase.objects.filter(**key).first()
@@ -89,4 +118,5 @@ def record(signal, sender, purchase, *, source, signature):
             raise WebhookError(
                 "No receiver recorded this purchase; is wagtail_support in INSTALLED_APPS?", status=500
             )
-    return Recorded(recorded, created=not existed)
+    # Only the delivery whose call wrote the purchase says "created", however many copies raced it.
+    return Recorded(recorded, created=recorded.created_now)

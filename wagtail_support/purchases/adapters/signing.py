@@ -8,6 +8,7 @@ purchase, so a second request with the same signature is refused as a replay.
 
 import hashlib
 import hmac
+import re
 import time
 from dataclasses import dataclass
 
@@ -130,7 +131,8 @@ def _parse(header, header_name):
             timestamp = value.strip()
         elif key == "v1":
             candidates.append(value.strip())
-    if timestamp is None or not timestamp.isdigit() or not candidates:
+    # ASCII digits only ("²".isdigit() is true) and at most 12 of them: a Unix time, not a huge number.
+    if timestamp is None or not re.fullmatch(r"[0-9]{1,12}", timestamp) or not candidates:
         raise SignatureError(
             f'The {header_name} header is malformed; expected "t=<unix time>,v1=<hex HMAC-SHA256>".'
         )

@@ -29,7 +29,7 @@ def webhook(view):
         except WebhookError as error:
             logger.info("Webhook %s refused (%s): %s", request.path, error.status, error.message)
             return JsonResponse({"error": error.message}, status=error.status)
-        return JsonResponse(result.as_json(), status=200)
+        return JsonResponse(result.as_json(), status=getattr(result, "http_status", 200))
 
     return wrapped
 
