@@ -66,7 +66,8 @@ def customer_ticket(request, reference, queryset=None):
     if pk is None:
         raise Http404
     try:
-        return (queryset or Ticket.objects).get(pk=pk, customer=request.user)
+        # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
+        return (Ticket.objects if queryset is None else queryset).get(pk=pk, customer=request.user)
     except Ticket.DoesNotExist as error:
         raise Http404 from error
 
