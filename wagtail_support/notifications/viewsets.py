@@ -12,7 +12,7 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
-from wagtail_support.notifications import outbox
+from wagtail_support.notifications import delivery, outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
 
 RETRY_PERMISSION = "wagtail_support.retry_notification"
@@ -45,6 +45,8 @@ class OutboxInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         if self.object.can_retry and self.request.user.has_perm(RETRY_PERMISSION):
             context["retry_url"] = reverse("wagtail_support_outbox:retry", args=(quote(self.object.pk),))
+        if self.object.can_retry:
+            context["accepted_at"] = delivery.accepted_at(self.object.pk)
         return context
 
 
@@ -55,7 +57,18 @@ class RetryView(View):
         if not request.user.has_perm(RETRY_PERMISSION):
             raise PermissionDenied
         notification = get_object_or_404(Notification, pk=pk)
-        if outbox.retry(notification):
+        try:
+            queued = outbox.retry(notification, confirmed=request.POST.get("confirm") == "1")
+        except outbox.AlreadyAccepted:
+            messages.warning(
+                request,
+                _(
+                    "The mail server accepted this message already; retrying sends it a second time. "
+                    "Confirm on this page if the recipient did not get it."
+                ),
+            )
+            return redirect("wagtail_support_outbox:inspect", quote(notification.pk))
+        if queued:
             messages.success(request, _("The message to %s is queued again.") % notification.recipient)
         else:
             messages.warning(request, _("Only failed messages can be retried."))
