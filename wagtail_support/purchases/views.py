@@ -15,6 +15,7 @@ from django.views.generic import FormView
 from django_ratelimit.core import is_ratelimited
 
 from wagtail_support.conf import support_settings
+from wagtail_support.degrade import from_cache
 from wagtail_support.purchases import accounts
 from wagtail_support.purchases.forms import ResendSetupForm
 
@@ -57,7 +58,13 @@ class ResendSetupView(FormView):
         email = form.cleaned_data["email"].lower()
         rate = support_settings.RESEND_SETUP_RATE
         limited = any(
-            is_ratelimited(self.request, group="wagtail_support.resend", key=key, rate=rate, increment=True)
+            from_cache(  # open while the cache is down: the answer is the same for every address
+                lambda key=key: is_ratelimited(
+                    self.request, group="wagtail_support.resend", key=key, rate=rate, increment=True
+                ),
+                default=False,
+                what="rate limit resend",
+            )
             for key in ("ip", lambda group, request: email)
         )
         if limited:

@@ -5,6 +5,7 @@ E-mails carry the message text and a link to the ticket; never a log-in link.
 
 from django.urls import NoReverseMatch, reverse
 
+from wagtail_support.degrade import subpage_url
 from wagtail_support.notifications.links import absolute_url
 from wagtail_support.notifications.outbox import notify
 
@@ -30,7 +31,7 @@ def customer_ticket_url(ticket):
     page = support_page()
     if page is None:
         return ""
-    return absolute_url(page.get_url() + page.reverse_subpage("ticket_route", args=[ticket.reference]))
+    return absolute_url(subpage_url(None, page, "ticket_route", ticket.reference))
 
 
 def staff_ticket_url(ticket):
