@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
@@ -246,6 +246,27 @@ def mark_interrupted():
     stuck = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=cutoff)
     delivery.settle_accepted(stuck)
     return stuck.update(status=NotificationStatus.FAILED, last_error=INTERRUPTED_ERROR, next_attempt_at=None)
+
+
+def needs_a_person(now=None):
+    """Rows only a person can settle: failed (after the last attempt, or interrupted mid-send: "may or
+    may not have been delivered") and rows stuck in "sending" past the timeout that the sweep has not
+    settled yet. Both conditions lead with ``status``, so the outbox's status index answers a count.
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=support_settings.NOTIFICATION_SENDING_TIMEOUT)
+    return Notification.objects.filter(
+        Q(status=NotificationStatus.FAILED) | Q(status=NotificationStatus.SENDING, claimed_at__lt=cutoff)
+    )
+
+
+def needs_a_person_count(request=None):
+    """How many rows need a person; counted once per request (the menu and the page both show it)."""
+    if request is not None and hasattr(request, "wagtail_support_outbox_attention"):
+        return request.wagtail_support_outbox_attention
+    count = needs_a_person().count()
+    if request is not None:
+        request.wagtail_support_outbox_attention = count
+    return count
 
 
 def sweep(send=dispatch, limit=1000):

@@ -5,6 +5,7 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
@@ -14,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.notifications import delivery, outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
+from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
 
 RETRY_PERMISSION = "wagtail_support.retry_notification"
 
@@ -34,8 +36,30 @@ class RetryColumn(Column):
 
 
 class OutboxIndexView(IndexView):
+    """The outbox listing; ``?attention=1`` shows only the rows that need a person, a banner counts them."""
+
+    template_name = "wagtail_support/admin/outbox_index.html"
+
+    @property
+    def attention_only(self):
+        return self.request.GET.get("attention") == "1"
+
     def get_base_queryset(self):
-        return super().get_base_queryset().defer("context")
+        queryset = super().get_base_queryset().defer("context")
+        if self.attention_only:
+            queryset = queryset.filter(pk__in=outbox.needs_a_person().values("pk"))
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        index = reverse("wagtail_support_outbox:index")
+        context |= {
+            "attention_count": outbox.needs_a_person_count(self.request),
+            "attention_only": self.attention_only,
+            "attention_url": f"{index}?attention=1",
+            "all_url": index,
+        }
+        return context
 
 
 class OutboxInspectView(InspectView):
@@ -126,6 +150,10 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
         RetryColumn("retry", label=""),
     ]
+
+    @cached_property
+    def menu_item_class(self):
+        return type("OutboxMenuItem", (OutboxAttentionMenuItemMixin, super().menu_item_class), {})
 
     def get_urlpatterns(self):
         return [
