@@ -6,6 +6,7 @@ lock timeout, or terminates the worker's database session (PostgreSQL), so the `
 after ``send()`` fails as it does under a statement timeout or a dropped connection.
 """
 
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -56,9 +57,9 @@ def postgres_dsn():
     )
 
 
-def lock_outbox_on_accept(sink, hold):
-    """When the sink accepts the message, another connection locks the outbox for ``hold`` seconds:
-    SQLite's write lock, or PostgreSQL's exclusive lock on the outbox table."""
+def lock_outbox_on_accept(sink, hold=None):
+    """When the sink accepts the message, another connection locks the outbox (SQLite's write lock, or
+    PostgreSQL's exclusive lock on the outbox table) for ``hold`` seconds, or until ``wait_released``."""
     table = Notification._meta.db_table
 
     def take_lock():
@@ -69,34 +70,68 @@ def lock_outbox_on_accept(sink, hold):
         else:
             other = psycopg.connect(postgres_dsn())
             other.execute(f'LOCK TABLE "{table}" IN EXCLUSIVE MODE')
-        release = threading.Timer(hold, lambda: (other.rollback(), other.close()))
-        release.start()
+        release = threading.Timer(hold or 0, lambda: (other.rollback(), other.close()))
+        if hold is not None:
+            release.start()
         sink.releases.append(release)
 
     sink.releases = []
     sink.handler.on_accept = take_lock
 
 
+@pytest.fixture
+def lock_on_accept(smtp_sink):
+    """``lock_outbox_on_accept`` for this test's sink; whatever happens, the lock is let go at the end."""
+    smtp_sink.releases = []
+    yield lambda: lock_outbox_on_accept(smtp_sink)
+    wait_released(smtp_sink)
+
+
 def wait_released(sink):
     for release in sink.releases:
+        if not release.is_alive() and not release.finished.is_set():
+            release.start()  # held until now
         release.join()
 
 
-def test_status_write_that_fails_once_is_retried_and_the_row_is_sent(smtp_sink):
+class ReleaseAfterFirstFailure(logging.Handler):
+    """Lets the lock go once the worker has logged its first failed status write."""
+
+    def __init__(self, sink):
+        super().__init__()
+        self.sink = sink
+        self.failures = 0
+
+    def emit(self, record):
+        if "writing its status failed" in record.getMessage():
+            self.failures += 1
+            wait_released(self.sink)
+
+
+def test_status_write_that_fails_once_is_retried_and_the_row_is_sent(smtp_sink, lock_on_accept):
     notification = queue_without_sending()
-    lock_outbox_on_accept(smtp_sink, hold=0.5)
-    with smtp_settings(smtp_sink), lock_timeout(0.1):
-        result = outbox.deliver(notification.pk)
-    wait_released(smtp_sink)
+    lock_on_accept()
+    release = ReleaseAfterFirstFailure(smtp_sink)
+    logger = logging.getLogger(delivery.logger.name)
+    logger.addHandler(release)
+    try:
+        with smtp_settings(smtp_sink), lock_timeout(0.1):
+            result = outbox.deliver(notification.pk)
+    finally:
+        logger.removeHandler(release)
+        wait_released(smtp_sink)
     notification.refresh_from_db()
+    assert release.failures == 1
     assert result.outcome == "sent"
     assert notification.status == NotificationStatus.SENT
     assert len(smtp_sink.messages) == 1
 
 
-def test_accepted_message_whose_status_cannot_be_written_is_marked_sent_by_the_sweep(smtp_sink):
+def test_accepted_message_whose_status_cannot_be_written_is_marked_sent_by_the_sweep(
+    smtp_sink, lock_on_accept
+):
     notification = queue_without_sending()
-    lock_outbox_on_accept(smtp_sink, hold=4)  # longer than every retry of the status write
+    lock_on_accept()  # held through every retry of the status write
     with smtp_settings(smtp_sink), lock_timeout(0.1):
         assert outbox.deliver(notification.pk).outcome == "sent"
     wait_released(smtp_sink)
