@@ -115,3 +115,11 @@ def test_rate_limited_views_still_answer_when_the_cache_is_down(client, customer
         resend = client.post(reverse("wagtail_support:resend_setup"), {"email": "ann@example.com"})
     assert [r.status_code for r in replies] == [302, 302, 302]
     assert resend.status_code == 302
+
+
+def test_the_admin_menu_counts_without_the_cache(client, ticket):
+    client.force_login(UserFactory(username="agent", groups=["Support agents"]))
+    with cache_down():
+        response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    assert "Tickets (1)" in response.content.decode()

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from wagtail_support.degrade import from_cache
 from wagtail_support.tickets.models import Ticket, TicketStatus
 
 COUNT_CACHE_KEY = "wagtail_support:tickets-awaiting-team"
@@ -14,10 +15,12 @@ AWAITING_TEAM = (TicketStatus.NEW, TicketStatus.AWAITING_STAFF)
 
 def awaiting_team_count():
     """Open tickets whose next move is the team's (new or awaiting the team); cached for a minute."""
-    count = cache.get(COUNT_CACHE_KEY)
+    count = from_cache(lambda: cache.get(COUNT_CACHE_KEY), what="tickets awaiting the team")
     if count is None:
         count = Ticket.objects.filter(status__in=AWAITING_TEAM).count()
-        cache.set(COUNT_CACHE_KEY, count, COUNT_CACHE_SECONDS)
+        from_cache(
+            lambda: cache.set(COUNT_CACHE_KEY, count, COUNT_CACHE_SECONDS), what="tickets awaiting the team"
+        )
     return count
 
 
