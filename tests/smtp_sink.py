@@ -20,6 +20,7 @@ class SinkHandler:
         self.fail_next = 0
         self.delay = 0.0
         self.attempts = 0
+        self.on_accept = None  # called (in the sink's thread) after a message is recorded, before "250"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
@@ -30,6 +31,9 @@ class SinkHandler:
             self.messages.append(message_from_bytes(envelope.content, policy=default_policy))
             self.received_at.append(time.monotonic())
             delay = self.delay
+            on_accept = self.on_accept
+        if on_accept:
+            on_accept()
         if delay:
             # Recorded first, answered late: like a server that accepted the mail but is slow to say so.
             import asyncio
@@ -73,6 +77,7 @@ class SmtpSink:
             self.handler.fail_next = 0
             self.handler.delay = 0.0
             self.handler.attempts = 0
+            self.handler.on_accept = None
 
     def wait_for(self, count, timeout=20.0):
         deadline = time.monotonic() + timeout

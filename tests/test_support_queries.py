@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import EntitlementFactory, InstallationFactory, UserFactory, publish_support_page
+from tests.reads import add_other_rows, assert_flat_reads, reads_of
 from tests.test_support_views import screenshot
 from wagtail_support.models import Attachment, Message, Ticket
 from wagtail_support.tickets import services
@@ -94,3 +95,55 @@ def test_ticket_page_runs_a_constant_number_of_queries(client, customer, django_
         response = client.get(f"/support/{large.reference}/")
     assert "Message 499" in response.content.decode()
     assert "Message 495" not in response.content.decode()  # an internal note
+
+
+# Issue 13.1: no page reads other customers' rows (tests/reads.py). The ticket page used to run
+# ``(queryset or Ticket.objects)``, which read every ticket with its messages and attachments.
+
+
+@pytest.mark.parametrize("path", ["/support/", "{ticket}", "/support/new/", "/support/products/"])
+def test_customer_pages_read_no_rows_of_other_tickets(client, customer, path):
+    ticket = ticket_with_messages(customer, 3)
+    url = path.format(ticket=f"/support/{ticket.reference}/")
+    assert_flat_reads(client, url)
+
+
+def test_ticket_page_reads_only_its_own_ticket(client, customer):
+    ticket = ticket_with_messages(customer, 3)
+    add_other_rows(50)
+    log = reads_of(client, f"/support/{ticket.reference}/")
+    assert not log.unfiltered()
+    assert log.rows < 50
+
+
+@pytest.fixture
+def agent(client):
+    cache.clear()
+    user = UserFactory(username="agent", is_staff=True, groups=["Support agents"])
+    client.force_login(user)
+    return user
+
+
+STAFF_PAGES = {
+    # Listings of everyone's rows: they start past one page (25 tickets, 50 purchases), then must stay flat.
+    "queue": ("wagtail_support_tickets:index", 60),
+    "queue results": ("wagtail_support_tickets:index_results", 60),
+    "purchases": ("wagtail_support_purchases:index", 60),
+    "dashboard": ("wagtailadmin_home", 60),
+    # Aggregates over every ticket: flat work, not "WHERE restricted to one ticket".
+    "reports": ("wagtail_support_reports:index", 10),
+    # One ticket or purchase: strict, every read restricted to it.
+    "ticket": ("wagtail_support_tickets:inspect", 10),
+    "purchase": ("wagtail_support_purchases:inspect", 10),
+}
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_staff_pages_do_not_read_more_rows_as_tickets_grow(client, customer, agent, page):
+    from django.urls import reverse
+
+    name, first = STAFF_PAGES[page]
+    ticket = ticket_with_messages(customer, 3)
+    args = {"ticket": [ticket.pk], "purchase": [ticket.entitlement.purchase_id]}.get(page, [])
+    client.force_login(agent)
+    assert_flat_reads(client, reverse(name, args=args), strict=page in ("ticket", "purchase"), first=first)

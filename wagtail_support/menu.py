@@ -6,11 +6,13 @@ viewsets in it (coverage policies, products) get their choosers and snippet regi
 """
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from wagtail_support.coverage.viewsets import CoveragePolicyViewSet
 from wagtail_support.notifications.viewsets import OutboxViewSet
 from wagtail_support.purchases.viewsets import PurchaseViewSet, SupportedProductViewSet
+from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
 from wagtail_support.staff.reports import ReportViewSet
 from wagtail_support.staff.viewsets import CannedResponseViewSet, TicketViewSet
 
@@ -25,8 +27,21 @@ SUPPORT_VIEWSETS = [
 ]
 
 
+class SupportSubmenuItem(OutboxAttentionMenuItemMixin, SubmenuMenuItem):
+    """The "Support" group, labelled with the number of outbox rows that need a person."""
+
+
 class SupportMenuGroup(SnippetViewSetGroup):
     menu_label = _("Support")
     menu_icon = "help"
     menu_order = 250
     items = SUPPORT_VIEWSETS
+
+    def get_menu_item(self, order=None):
+        return SupportSubmenuItem(
+            label=self.menu_label,
+            menu=Menu(register_hook_name=self.submenu_hook, items=self.get_submenu_items()),
+            name=self.menu_name,
+            icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order),
+        )

@@ -15,11 +15,12 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from wagtail_support.conf import support_settings
+from wagtail_support.notifications import delivery
 from wagtail_support.notifications.dispatcher import dispatcher
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.render import message_id, render_email, template_names
@@ -143,9 +144,7 @@ def deliver(notification_id):
         render_email(notification).send()
     except Exception as error:
         return _record_failure(notification, error)
-    Notification.objects.filter(pk=notification.pk).update(
-        status=NotificationStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    delivery.record_sent(notification.pk, timezone.now())
     return DeliveryResult("sent")
 
 
@@ -201,8 +200,21 @@ def message_id_for(notification):
     return message_id(notification.dedupe_key)
 
 
-def retry(notification):
-    """Put a failed row back in the queue (the admin's retry action). Returns whether it was queued."""
+class AlreadyAccepted(Exception):
+    """The mail server accepted this failed row's message (its status write failed): a retry duplicates it."""
+
+    def __init__(self, accepted_at):
+        super().__init__(accepted_at)
+        self.accepted_at = accepted_at
+
+
+def retry(notification, confirmed=False):
+    """Put a failed row back in the queue (the admin's retry action). Returns whether it was queued.
+
+    Raises ``AlreadyAccepted`` for a row the mail server is known to have accepted, unless ``confirmed``.
+    """
+    if not confirmed and (accepted := delivery.accepted_at(notification.pk)):
+        raise AlreadyAccepted(accepted)
     updated = Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
         status=NotificationStatus.PENDING,
         attempts=0,
@@ -225,11 +237,36 @@ def due_notifications():
 
 
 def mark_interrupted():
-    """Mark rows stuck in "sending" past the timeout as failed; returns how many. Never re-sends them."""
+    """Settle rows stuck in "sending" past the timeout; returns how many were marked failed.
+
+    A row whose acceptance by the mail server was recorded apart (its status write failed, see
+    ``delivery``) is marked sent; the others failed, with a note. Never re-sends them.
+    """
     cutoff = timezone.now() - timedelta(seconds=support_settings.NOTIFICATION_SENDING_TIMEOUT)
-    return Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=cutoff).update(
-        status=NotificationStatus.FAILED, last_error=INTERRUPTED_ERROR, next_attempt_at=None
+    stuck = Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=cutoff)
+    delivery.settle_accepted(stuck)
+    return stuck.update(status=NotificationStatus.FAILED, last_error=INTERRUPTED_ERROR, next_attempt_at=None)
+
+
+def needs_a_person(now=None):
+    """Rows only a person can settle: failed (after the last attempt, or interrupted mid-send: "may or
+    may not have been delivered") and rows stuck in "sending" past the timeout that the sweep has not
+    settled yet. Both conditions lead with ``status``, so the outbox's status index answers a count.
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=support_settings.NOTIFICATION_SENDING_TIMEOUT)
+    return Notification.objects.filter(
+        Q(status=NotificationStatus.FAILED) | Q(status=NotificationStatus.SENDING, claimed_at__lt=cutoff)
     )
+
+
+def needs_a_person_count(request=None):
+    """How many rows need a person; counted once per request (the menu and the page both show it)."""
+    if request is not None and hasattr(request, "wagtail_support_outbox_attention"):
+        return request.wagtail_support_outbox_attention
+    count = needs_a_person().count()
+    if request is not None:
+        request.wagtail_support_outbox_attention = count
+    return count
 
 
 def sweep(send=dispatch, limit=1000):

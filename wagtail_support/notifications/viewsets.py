@@ -5,6 +5,7 @@ from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
@@ -12,8 +13,9 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
-from wagtail_support.notifications import outbox
+from wagtail_support.notifications import delivery, outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
+from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
 
 RETRY_PERMISSION = "wagtail_support.retry_notification"
 
@@ -34,8 +36,30 @@ class RetryColumn(Column):
 
 
 class OutboxIndexView(IndexView):
+    """The outbox listing; ``?attention=1`` shows only the rows that need a person, a banner counts them."""
+
+    template_name = "wagtail_support/admin/outbox_index.html"
+
+    @property
+    def attention_only(self):
+        return self.request.GET.get("attention") == "1"
+
     def get_base_queryset(self):
-        return super().get_base_queryset().defer("context")
+        queryset = super().get_base_queryset().defer("context")
+        if self.attention_only:
+            queryset = queryset.filter(pk__in=outbox.needs_a_person().values("pk"))
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        index = reverse("wagtail_support_outbox:index")
+        context |= {
+            "attention_count": outbox.needs_a_person_count(self.request),
+            "attention_only": self.attention_only,
+            "attention_url": f"{index}?attention=1",
+            "all_url": index,
+        }
+        return context
 
 
 class OutboxInspectView(InspectView):
@@ -45,6 +69,8 @@ class OutboxInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         if self.object.can_retry and self.request.user.has_perm(RETRY_PERMISSION):
             context["retry_url"] = reverse("wagtail_support_outbox:retry", args=(quote(self.object.pk),))
+        if self.object.can_retry:
+            context["accepted_at"] = delivery.accepted_at(self.object.pk)
         return context
 
 
@@ -55,7 +81,18 @@ class RetryView(View):
         if not request.user.has_perm(RETRY_PERMISSION):
             raise PermissionDenied
         notification = get_object_or_404(Notification, pk=pk)
-        if outbox.retry(notification):
+        try:
+            queued = outbox.retry(notification, confirmed=request.POST.get("confirm") == "1")
+        except outbox.AlreadyAccepted:
+            messages.warning(
+                request,
+                _(
+                    "The mail server accepted this message already; retrying sends it a second time. "
+                    "Confirm on this page if the recipient did not get it."
+                ),
+            )
+            return redirect("wagtail_support_outbox:inspect", quote(notification.pk))
+        if queued:
             messages.success(request, _("The message to %s is queued again.") % notification.recipient)
         else:
             messages.warning(request, _("Only failed messages can be retried."))
@@ -113,6 +150,10 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
         RetryColumn("retry", label=""),
     ]
+
+    @cached_property
+    def menu_item_class(self):
+        return type("OutboxMenuItem", (OutboxAttentionMenuItemMixin, super().menu_item_class), {})
 
     def get_urlpatterns(self):
         return [

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from wagtail_support.degrade import subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.forms import ClaimThemeForm, InstallationForm
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind, SupportedProduct
@@ -88,7 +89,7 @@ def add_installation(request, page, entitlement_id):
                 _("%(site)s is registered for %(product)s.")
                 % {"site": installation.domain, "product": entitlement.product.name},
             )
-            return redirect(page.url + page.reverse_subpage("products_route"))
+            return redirect(subpage_url(request, page, "products_route"))
     return products(request, page, forms={entitlement.pk: form})
 
 
@@ -106,5 +107,5 @@ def claim_theme(request, page, entitlement_id):
             messages.success(
                 request, _("%(theme)s is yours, with its own support.") % {"theme": claim.product.name}
             )
-            return redirect(page.url + page.reverse_subpage("products_route"))
+            return redirect(subpage_url(request, page, "products_route"))
     return products(request, page, forms={entitlement.pk: form})

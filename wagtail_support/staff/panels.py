@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
+from wagtail_support.notifications.outbox import needs_a_person_count
+from wagtail_support.staff.menu import OUTBOX_PERMISSION
 from wagtail_support.staff.views import URL_NAMESPACE
 from wagtail_support.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
 from wagtail_support.tickets.workflow import overdue_q
@@ -33,13 +35,22 @@ class TicketQueuePanel(Component):
         index = reverse(f"{URL_NAMESPACE}:index")
         counts = queue_counts(self.user)
         return {
+            "outbox_attention": outbox_attention(parent_context.get("request"), self.user),
             "rows": [
                 (_("Unassigned"), counts["unassigned"], f"{index}?status=open&assignee=unassigned"),
                 (_("Assigned to me"), counts["mine"], f"{index}?status=open&assignee=mine"),
                 (_("Overdue"), counts["overdue"], f"{index}?overdue=true"),
                 (_("Awaiting the team"), counts["awaiting_team"], f"{index}?status=awaiting_staff"),
-            ]
+            ],
         }
+
+
+def outbox_attention(request, user):
+    """(count, link) of the outbox rows that need a person, for users who can see the outbox; else None."""
+    if not user.has_perm(OUTBOX_PERMISSION):
+        return None
+    count = needs_a_person_count(request)
+    return (count, reverse("wagtail_support_outbox:index") + "?attention=1") if count else None
 
 
 def add_queue_panel(request, panels):

@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 from wagtail.models import Page, Site
 
 from wagtail_support.conf import support_settings
+from wagtail_support.degrade import from_cache, subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
 from wagtail_support.text import without_unsafe_characters
@@ -45,13 +46,19 @@ def render(request, page, template, context, status=200):
     )
 
 
-def ticket_url(page, ticket):
-    return page.url + page.reverse_subpage("ticket_route", args=[ticket.reference])
+def ticket_url(page, ticket, request=None):
+    return subpage_url(request, page, "ticket_route", ticket.reference)
 
 
 def rate_limited(request, group, rate):
-    """True when the user has used up ``rate``; counts this attempt."""
-    return is_ratelimited(request, group=f"wagtail_support.{group}", key="user", rate=rate, increment=True)
+    """True when the user has used up ``rate``; counts this attempt. Open when the cache is down."""
+    return from_cache(
+        lambda: is_ratelimited(
+            request, group=f"wagtail_support.{group}", key="user", rate=rate, increment=True
+        ),
+        default=False,
+        what=f"rate limit {group}",
+    )
 
 
 def too_many(form, what):
@@ -68,7 +75,8 @@ def customer_ticket(request, reference, queryset=None):
     if pk is None:
         raise Http404
     try:
-        return (queryset or Ticket.objects).get(pk=pk, customer=request.user)
+        # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
+        return (Ticket.objects if queryset is None else queryset).get(pk=pk, customer=request.user)
     except Ticket.DoesNotExist as error:
         raise Http404 from error
 
@@ -132,7 +140,7 @@ def new_ticket(request, page):
                     _("Ticket %(reference)s is open. We have e-mailed you a confirmation.")
                     % {"reference": ticket.reference},
                 )
-                return redirect(ticket_url(page, ticket))
+                return redirect(ticket_url(page, ticket, request))
         status = status if status != 200 else 400
     title = (form["title"].value() or "").strip()
     context |= {
@@ -259,7 +267,7 @@ def reply(request, page, reference):
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, _("Your reply was sent to the team."))
-                return redirect(f"{ticket_url(page, ticket)}#message-{message.pk}")
+                return redirect(f"{ticket_url(page, ticket, request)}#message-{message.pk}")
     return ticket_detail(request, page, reference, forms={"reply": form}, status=status)
 
 
@@ -269,21 +277,21 @@ def close(request, page, reference):
     if not ticket.is_closed:
         services.close(ticket, request.user)
         messages.success(request, _("The ticket is closed. You can rate the help you received below."))
-    return redirect(ticket_url(page, ticket))
+    return redirect(ticket_url(page, ticket, request))
 
 
 @post_only
 def reopen(request, page, reference):
     ticket = customer_ticket(request, reference)
     if not ticket.is_closed:
-        return redirect(ticket_url(page, ticket))
+        return redirect(ticket_url(page, ticket, request))
     try:
         services.reopen(ticket, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The ticket is open again. Add a reply to tell the team what is wrong."))
-    return redirect(ticket_url(page, ticket))
+    return redirect(ticket_url(page, ticket, request))
 
 
 @post_only
@@ -297,7 +305,7 @@ def rate(request, page, reference):
             form.add_error(None, error.messages)
         else:
             messages.success(request, _("Thank you for your rating."))
-            return redirect(ticket_url(page, ticket))
+            return redirect(ticket_url(page, ticket, request))
     return ticket_detail(request, page, reference, forms={"rate": form}, status=400)
 
 
