@@ -8,6 +8,8 @@ default site and its first support page.
 
 from wagtail.models import Site
 
+from wagtail_support.degrade import from_cache
+from wagtail_support.notifications.links import url_parts_from_database
 from wagtail_support.sitesettings import settings_for_site
 
 
@@ -31,7 +33,9 @@ def first_support_page(site=None):
 
 def site_id_of_page(page, request=None):
     """The id of the Wagtail site that serves ``page``, or None when no site does."""
-    parts = page.get_url_parts(request)
+    parts = from_cache(lambda: page.get_url_parts(request), default=False, what="Wagtail's site root paths")
+    if parts is False:
+        parts = url_parts_from_database(page)
     return parts[0] if parts else None
 
 
