@@ -19,6 +19,7 @@ EX_TEMPFAIL = 75
 
 
 class Command(BaseCommand):
+    stealth_options = ("stdin",)  # a binary file to read instead of standard input (tests)
     help = "Store one e-mail read on standard input and queue it for processing (for an MTA pipe)."
 
     def add_arguments(self, parser):
