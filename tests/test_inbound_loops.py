@@ -169,3 +169,15 @@ def test_with_the_cache_down_mail_is_processed_without_a_rate_limit(conversation
     receive(conversation.fill("gmail_reply_en.eml"), via="test")
     receive(conversation.fill("outlook_reply_en.eml"), via="test")
     assert len(customer_messages(conversation.ticket)) == 3
+
+
+@pytest.mark.django_db(transaction=False)
+def test_inbound_without_a_domain_or_with_an_unverifiable_address_format_is_a_system_check_error(settings):
+    from wagtail_support.checks.app_settings import inbound_configured
+
+    settings.WAGTAIL_SUPPORT = {"INBOUND_ENABLED": True}
+    assert [error.id for error in inbound_configured(None)] == ["wagtail_support.E005"]
+    settings.WAGTAIL_SUPPORT = {**INBOUND, "INBOUND_REPLY_ADDRESS": "support+{reference}@{domain}"}
+    assert [error.id for error in inbound_configured(None)] == ["wagtail_support.E005"]
+    settings.WAGTAIL_SUPPORT = INBOUND
+    assert inbound_configured(None) == []
