@@ -181,3 +181,24 @@ def test_inbound_without_a_domain_or_with_an_unverifiable_address_format_is_a_sy
     assert [error.id for error in inbound_configured(None)] == ["wagtail_support.E005"]
     settings.WAGTAIL_SUPPORT = INBOUND
     assert inbound_configured(None) == []
+
+
+def test_an_agent_answering_a_team_email_by_mail_is_held_without_an_answer(conversation):
+    conversation.agent.email = "agent@example.com"
+    conversation.agent.save(update_fields=["email"])
+    raw = conversation.fill("gmail_reply_en.eml", CUSTOMER="agent@example.com")
+    row, _ = receive(raw, via="test")
+    row.refresh_from_db()
+    assert row.status == InboundStatus.HELD_FOR_STAFF and "team member" in row.reason
+    assert len(customer_messages(conversation.ticket)) == 1 and conversation.new_notifications() == []
+
+
+def test_a_reply_to_a_merged_ticket_joins_the_ticket_it_continues_in(conversation):
+    from wagtail_support.tickets import services
+
+    target = services.open_ticket(conversation.customer, conversation.entitlement, "Menu again", "Still gone")
+    Ticket.objects.filter(pk=conversation.ticket.pk).update(merged_into=target)
+    row, _ = receive(conversation.fill("apple_mail_reply_en.eml"), via="test")
+    row.refresh_from_db()
+    assert row.status == InboundStatus.ATTACHED and row.ticket == target
+    assert target.messages.last().body == "It works on the iPad too now. Thank you!"
