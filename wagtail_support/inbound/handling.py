@@ -47,8 +47,8 @@ def handle(row, raw):
         return finish(
             row,
             InboundStatus.HELD_FOR_STAFF,
-            f"Sent to {ticket.reference} by a team member ({envelope.sender}): the team answers in the admin, "
-            "so it was not added.",
+            f"Sent to {ticket.reference} by a team member ({envelope.sender}): the team answers in the "
+            "admin, so it was not added.",
             ticket=ticket,
         )
     if not matching.is_customer(ticket, envelope.sender):
