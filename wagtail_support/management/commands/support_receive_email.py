@@ -5,6 +5,7 @@ database or the storage is unreachable, so the mail server keeps the message and
 (EX_DATAERR) an empty or oversized message, which the mail server returns to its sender.
 """
 
+import logging
 import sys
 
 from django.core.management.base import BaseCommand
@@ -13,6 +14,7 @@ from django.db import DatabaseError
 from wagtail_support.conf import support_settings
 from wagtail_support.inbound import services
 
+logger = logging.getLogger(__name__)
 EX_OK = 0
 EX_DATAERR = 65
 EX_TEMPFAIL = 75
@@ -38,5 +40,11 @@ class Command(BaseCommand):
             sys.exit(EX_DATAERR)
         except (DatabaseError, OSError) as error:
             self.stderr.write(f"Cannot store the message now ({error}); the mail server will try again.")
+            sys.exit(EX_TEMPFAIL)
+        except Exception as error:  # never lose it: the mail server keeps it and tries again
+            logger.exception("support_receive_email could not store a message")
+            self.stderr.write(
+                f"Cannot store the message ({type(error).__name__}); the mail server will try again."
+            )
             sys.exit(EX_TEMPFAIL)
         self.stdout.write(f"{'Stored' if created else 'Already stored'}: inbound e-mail #{row.pk}.")
