@@ -10,14 +10,17 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 HOSTILE = {
     "garbage": bytes(range(256)) * 20,
-    "nul_in_headers": b"From: a\x00b@example.com\r\nSubject: hi\x00there\r\nMessage-ID: <nul@x>\r\n\r\nbody\x00\r\n",
+    "nul_in_headers": b"From: a\x00b@example.com\r\nSubject: hi\x00there\r\n"
+    b"Message-ID: <nul@x>\r\n\r\nbody\x00\r\n",
     "long_message_id": b"From: x@example.net\r\nMessage-ID: <" + b"a" * 2000 + b"@x>\r\n\r\nHello\r\n",
     "unknown_charset": b"From: x@example.net\r\nMessage-ID: <cs@x>\r\n"
     b"Content-Type: text/plain; charset=x-no-such-charset\r\n\r\n\xff\xfe hello\r\n",
-    "bad_addresses": b'From: <<<@@@>>>\r\nTo: ,,,;;;\r\nCc: "unterminated\r\nMessage-ID: <addr@x>\r\n\r\nHi\r\n',
+    "bad_addresses": b'From: <<<@@@>>>\r\nTo: ,,,;;;\r\nCc: "unterminated\r\n'
+    b"Message-ID: <addr@x>\r\n\r\nHi\r\n",
     "broken_mime": b"From: x@example.net\r\nMessage-ID: <mime@x>\r\nContent-Type: multipart/mixed; "
     b'boundary="nope"\r\n\r\nno parts at all\r\n',
-    "xss_subject": b"From: x@example.net\r\nMessage-ID: <xss@x>\r\nSubject: <script>alert(1)</script>\r\n\r\nHi\r\n",
+    "xss_subject": b"From: x@example.net\r\nMessage-ID: <xss@x>\r\n"
+    b"Subject: <script>alert(1)</script>\r\n\r\nHi\r\n",
 }
 
 
