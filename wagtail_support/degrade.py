@@ -36,6 +36,27 @@ def page_url(page, request):
     return "/" + path[len(root) :] if path.startswith(root) else path
 
 
+def page_site_id(page, request=None):
+    """The id of the Wagtail site that serves ``page`` (None when none does), read like ``page_url``.
+
+    Wagtail reads its site root paths from the cache; when that fails, the sites whose root holds the
+    page are read from the database: the one serving ``request`` first, then the default, then the
+    deepest root.
+    """
+    missing = object()
+    parts = from_cache(lambda: page.get_url_parts(request), default=missing, what="Wagtail's site root paths")
+    if parts is not missing:
+        return parts[0] if parts else None
+    from wagtail.models import Site
+
+    sites = [s for s in Site.objects.select_related("root_page") if page.path.startswith(s.root_page.path)]
+    if not sites:
+        return None
+    serving = Site.find_for_request(request) if request is not None else None
+    sites.sort(key=lambda s: (s != serving, not s.is_default_site, -len(s.root_page.path)))
+    return sites[0].pk
+
+
 def subpage_url(request, page, route, *args):
     """The URL of one of a routable page's routes (``page_url`` + the route)."""
     return page_url(page, request) + page.reverse_subpage(route, args=args)
