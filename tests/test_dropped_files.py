@@ -39,7 +39,8 @@ def test_a_reply_with_a_file_the_parser_dropped_says_so_and_saves_nothing(
     dropped,
 ):
     ticket = TicketFactory(entitlement=customer)
-    body = multipart({"body": "See both files.", "attachments-chosen": 2}, "attachments", [b"ok.png", dropped])
+    fields = {"body": "See both files.", "attachments-chosen": 2}
+    body = multipart(fields, "attachments", [b"ok.png", dropped])
 
     response = client.post(f"/support/{ticket.reference}/reply/", body, content_type=MULTIPART)
 
