@@ -64,11 +64,13 @@ PASSWORD = "faults-bench-password-1"  # noqa: S105 - a throw-away database's tes
 
 
 class Database(PurchasesDatabase):
-    """PostgreSQL ``bench_faults``, on the host and user of DATABASE_URL; no other database is touched."""
+    """PostgreSQL ``bench_faults`` (or ``name``), on the host and user of DATABASE_URL; no other database
+    is touched."""
 
-    def __init__(self):
+    def __init__(self, name=PG_DATABASE):
         super().__init__()
-        self.url = self.parts._replace(path=f"/{PG_DATABASE}").geturl()
+        self.name = name
+        self.url = self.parts._replace(path=f"/{name}").geturl()
 
     def _run(self, *statements):
         import psycopg
@@ -76,7 +78,7 @@ class Database(PurchasesDatabase):
 
         with psycopg.connect(**self.maintenance_kwargs(), autocommit=True) as conn:
             for statement in statements:
-                conn.execute(sql.SQL(statement).format(sql.Identifier(PG_DATABASE)))
+                conn.execute(sql.SQL(statement).format(sql.Identifier(self.name)))
 
     def maintenance_kwargs(self):
         return {
@@ -96,7 +98,7 @@ class Database(PurchasesDatabase):
             rows = conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = %s AND pid <> pg_backend_pid()",
-                [PG_DATABASE],
+                [self.name],
             ).fetchall()
         return len(rows)
 
@@ -149,6 +151,7 @@ def seed(customers):
     """Buyers with a supported hosting product, a password each; returns ``[(email, entitlement_id)]``
     and the Support page's path."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from wagtail.models import Site
 
     from wagtail_support.purchases.models import Entitlement, ProductReference, SupportedProduct
@@ -164,7 +167,7 @@ def seed(customers):
     product.save()
     from django.utils import timezone
 
-    seeded = []
+    seeded, customer_ids = [], []
     for i in range(customers):
         email = f"faults-customer-{i}@example.com"
         purchase = record_purchase(
@@ -177,10 +180,10 @@ def seed(customers):
                 lines=(PurchaseLine("hosting-1", "Managed hosting", 1),),
             )
         )
-        user = get_user_model().objects.get(pk=purchase.customer_id)
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
+        customer_ids.append(purchase.customer_id)
         seeded.append((email, Entitlement.objects.get(purchase=purchase).pk))
+    # One hash for all: hashing is slow on purpose, and the log-in page still checks it per customer.
+    get_user_model().objects.filter(pk__in=customer_ids).update(password=make_password(PASSWORD))
     return seeded, report.support_page.url
 
 
@@ -264,9 +267,9 @@ class Customer(threading.Thread):
 
     @staticmethod
     def status_check(reference, closed):
-        from wagtail_support.tickets.models import Ticket
+        from wagtail_support.tickets.models import Ticket, pk_from_reference
 
-        return lambda: (Ticket.objects.get(reference=reference).status == "closed") == closed
+        return lambda: (Ticket.objects.get(pk=pk_from_reference(reference)).status == "closed") == closed
 
     def log_in(self):
         import requests
@@ -327,21 +330,26 @@ class Customer(threading.Thread):
 # -- faults -------------------------------------------------------------------------------------
 
 
-def kill_worker_mid_send(worker, sink, timeout=30):
-    """SIGKILL the worker while the sink holds a message it recorded but has not answered yet."""
+def kill_worker_mid_send(worker, sink, timeout=60):
+    """SIGKILL the worker while the sink holds a message it recorded but has not answered yet.
+
+    Returns ``(held, seconds waited)``; killed in any case, so that one worker runs at a time.
+    """
     holding = threading.Event()
-    sink.set_delay(2.0)
-    sink.handler.on_accept = holding.set
+    started = time.monotonic()
+    with sink.handler.lock:
+        sink.handler.delay = 2.0
+        sink.handler.on_accept = holding.set
     try:
-        if not holding.wait(timeout):
-            return False
+        held = holding.wait(timeout)
         worker.process.send_signal(signal.SIGKILL)
         worker.process.wait(10)
         worker.stop()  # closes its log
-        return True
+        return held, time.monotonic() - started
     finally:
-        sink.handler.on_accept = None
-        sink.set_delay(0)
+        with sink.handler.lock:
+            sink.handler.on_accept = None
+            sink.handler.delay = 0.0
 
 
 class CacheRedis:
@@ -468,6 +476,7 @@ def parse_args(argv=None):
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes (default 2)")
     parser.add_argument("--sending-timeout", type=int, default=15, help="outbox sending timeout, s")
     parser.add_argument("--broker", default=DEFAULT_BROKER, help=f"Celery broker (default {DEFAULT_BROKER})")
+    parser.add_argument("--database", default=PG_DATABASE, help=f"database name (default {PG_DATABASE})")
     parser.add_argument("--keep-logs", action="store_true", help="keep the logs under var/")
     args = parser.parse_args(argv)
     if args.customers < 1 or args.seconds < 10:
@@ -486,7 +495,7 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
     processes = []
     previous_sigterm = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        database = Database()
+        database = Database(args.database)
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -509,7 +518,7 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
         os.environ.update(env)
         cache_redis.start()
         processes.append(cache_redis.proc)
-        log(f"creating the database {PG_DATABASE}")
+        log(f"creating the database {database.name}")
         database.create()
         created = True
 
@@ -564,7 +573,7 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
         out("wagtail-support faults under load")
         out(
             f"  {args.customers} customers for {args.seconds:g} s on gunicorn {gunicorn.__version__} "
-            f"({args.web_workers} processes x 4 threads), PostgreSQL {PG_DATABASE}, cache redis-server "
+            f"({args.web_workers} processes x 4 threads), PostgreSQL {database.name}, cache redis-server "
             f":{cache_redis.port}, Celery {celery.__version__} (1 solo worker, {args.broker}), SMTP sink"
         )
         out(
@@ -592,8 +601,8 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
 
         at(0.15)
         log("(a) SIGKILL of the worker mid-send")
-        killed = kill_worker_mid_send(worker, sink)
-        out(f"(a) worker SIGKILLed while the sink held a message: {killed}; restarted")
+        held, waited = kill_worker_mid_send(worker, sink)
+        out(f"(a) worker SIGKILLed while the sink held a message: {held} (after {waited:.1f} s); restarted")
         worker = Worker(name="faults2", queue=queue, sink=sink, env=worker_env, pool="solo", smtp_timeout=10)
         worker.start()
         at(0.4)
@@ -653,7 +662,7 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
             try:
                 database.drop()
             except Exception as error:
-                print(f"warning: could not drop {PG_DATABASE}: {error}", file=sys.stderr)
+                print(f"warning: could not drop {database.name}: {error}", file=sys.stderr)
         logs = sorted((ROOT / "var").glob(f"bench-*{run_id}*.log"))
         for path in logs:
             if failures or args.keep_logs:
