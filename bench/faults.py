@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.faults_customers import Customer, Results, png_bytes, seed  # noqa: E402
+from bench.faults_customers import Customer, Results, admin_shows, png_bytes, seed  # noqa: E402
 from bench.notify_latency import DEFAULT_BROKER, SetupError, Worker, log, out, wait_until  # noqa: E402
 from bench.purchases import Database as PurchasesDatabase  # noqa: E402
 
@@ -223,7 +223,7 @@ def settle(env, sink, timeout):
         time.sleep(2)
 
 
-def report(results, seconds, sink):
+def report(results, seconds, sink, base):
     from wagtail_support.notifications import outbox
     from wagtail_support.notifications.models import Notification, NotificationStatus
 
@@ -271,7 +271,10 @@ def report(results, seconds, sink):
     unsent = Notification.objects.exclude(status=NotificationStatus.SENT)
     silent = [row for row in unsent if row.pk not in flagged]
     out("outbox rows     " + ", ".join(f"{s}: {n}" for s, n in sorted(counts.items())))
-    out(f"need a person   {counted} (counted by needs_a_person_count(), shown in the admin)")
+    shown = admin_shows(base, counted)
+    out(f"need a person   {counted} (needs_a_person_count()); the admin's Support menu shows it: {shown}")
+    if not shown:
+        failures.append("rows that need a person are not shown in the admin")
     for row in unsent.filter(pk__in=flagged)[:10]:
         out(f"    #{row.pk} {row.kind} {row.status}: {row.last_error[:100]}")
     out(f"silent rows     {len(silent)}   (rule: 0; not sent and not counted)")
@@ -442,7 +445,7 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
         time.sleep(args.sending_timeout + 2)
         settle(sweep_env, sink, timeout=60 + args.sending_timeout)
         out()
-        failures = report(results, load_seconds, sink)
+        failures = report(results, load_seconds, sink, base)
         out()
         out(f"total run time {time.monotonic() - started_at:.0f} s")
         out("PASS" if not failures else "FAIL: " + ", ".join(failures))

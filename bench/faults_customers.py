@@ -53,6 +53,7 @@ def seed(customers):
         )
         customer_ids.append(purchase.customer_id)
         seeded.append((email, Entitlement.objects.get(purchase=purchase).pk))
+    get_user_model().objects.create_superuser("faults-admin", "faults-admin@example.com", PASSWORD)
     # One hash for all: hashing is slow on purpose, and the log-in page still checks it per customer.
     get_user_model().objects.filter(pk__in=customer_ids).update(password=make_password(PASSWORD))
     return seeded, report.support_page.url
@@ -196,3 +197,23 @@ class Customer(threading.Thread):
         except Exception as error:  # a bug of the harness, not of the site: reported, never hidden
             with self.results.lock:
                 self.results.errors[f"harness: {type(error).__name__}: {error}"] += 1
+
+
+def admin_shows(base, count):
+    """Whether the Wagtail admin's dashboard, seen by a superuser, shows ``count`` rows to check (the
+    Support menu's "(N to check)"); with no row to check, whether it shows none."""
+    import requests
+
+    session = requests.Session()
+    session.get(base + "/admin/login/", timeout=30)
+    session.post(
+        base + "/admin/login/",
+        data={
+            "username": "faults-admin",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies.get("csrftoken", ""),
+        },
+        timeout=30,
+    )
+    page = session.get(base + "/admin/", timeout=30).text
+    return f"({count} to check)" in page if count else "to check)" not in page

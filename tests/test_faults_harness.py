@@ -74,4 +74,5 @@ def test_faults_under_load_leave_no_duplicate_no_silent_row_and_no_500_after_a_c
     assert "500s after a committed write: 0" in report
     assert "duplicates 0" in report
     assert "silent rows     0" in report
+    assert "the admin's Support menu shows it: True" in report
     assert report.rstrip().endswith("PASS")
