@@ -123,3 +123,14 @@ def test_the_admin_menu_counts_without_the_cache(client, ticket):
         response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 200
     assert "Tickets (1)" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["", "{ref}/", "new/", "products/"])
+def test_the_customer_pages_answer_when_the_cache_is_down(client, ticket, path):
+    """Found by bench/faults.py: every link of these pages ({% pageurl %}, {% routablepageurl %}) read
+    Wagtail's site root paths from the cache, so the pages answered 500 during a cache outage."""
+    with cache_down():
+        response = client.get("/support/" + path.format(ref=ticket.reference))
+    assert response.status_code == 200
+    assert f'href="/support/{ticket.reference}/' in response.content.decode() or path != ""
+    assert 'action="/support/' in response.content.decode() or path in ("", "products/")

@@ -20,7 +20,7 @@ from django.conf import settings
 from wagtail.models import Site
 
 from wagtail_support.conf import support_settings
-from wagtail_support.degrade import from_cache
+from wagtail_support.degrade import url_parts
 
 LOCAL_HOSTNAMES = {"", "localhost", "localhost.localdomain"}
 
@@ -79,25 +79,11 @@ def absolute_url(path, site=None):
 def page_url(page, subpath=""):
     """The full URL of ``page`` (plus a route of it, ``subpath``) on the page's own site; "" when the
     page is not reachable on any site."""
-    parts = from_cache(page.get_url_parts, default=False, what="Wagtail's site root paths")
-    if parts is False:
-        parts = url_parts_from_database(page)
+    parts = url_parts(page, None, page.get_url_parts)
     if parts is None:
         return ""
     _site_id, root_url, page_path = parts
     return base_url_for_root(root_url) + page_path + subpath
-
-
-def url_parts_from_database(page):
-    """``page.get_url_parts()`` worked out from the Site rows, for when Wagtail's cache is down: the
-    site whose root is the page's nearest ancestor."""
-    sites = [
-        site for site in Site.objects.select_related("root_page") if page.path.startswith(site.root_page.path)
-    ]
-    if not sites:
-        return None
-    site = max(sites, key=lambda site: len(site.root_page.path))
-    return site.pk, site.root_url, page.url_path[len(site.root_page.url_path) - 1 :]
 
 
 def admin_url(path, site=None):

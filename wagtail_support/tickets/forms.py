@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
@@ -14,8 +15,24 @@ from wagtail_support.tickets.attachments import accept_attribute, validate_uploa
 from wagtail_support.tickets.models import TicketStatus
 
 
+class ChosenFiles(list):
+    """The files that arrived, and how many the browser said were chosen (None when unknown)."""
+
+    def __init__(self, uploads, chosen):
+        super().__init__(uploads)
+        self.chosen = chosen
+
+
 class MultipleFileInput(forms.ClearableFileInput):
+    """Several files, and a hidden ``<name>-chosen`` count that ``files-chosen.js`` fills in."""
+
     allow_multiple_selected = True
+    template_name = "wagtail_support/forms/attachments_widget.html"
+
+    def value_from_datadict(self, data, files, name):
+        uploads = super().value_from_datadict(data, files, name)
+        chosen = str(data.get(f"{name}-chosen") or "").strip()
+        return ChosenFiles(uploads or [], int(chosen) if chosen.isdigit() else None)
 
 
 class AttachmentsField(forms.FileField):
@@ -39,6 +56,21 @@ class AttachmentsField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = [upload for upload in (data or []) if upload]
+        # Django's multipart parser drops a part whose file name it cannot use ("", ".", "..", a name
+        # ending in "/"): when the page said how many were chosen, the missing ones are reported.
+        if (chosen := getattr(data, "chosen", None)) is not None and chosen > len(files):
+            missing = chosen - len(files)
+            raise ValidationError(
+                ngettext(
+                    "%(count)d of the files you chose could not be read; nothing was saved. "
+                    "Rename it and choose it again.",
+                    "%(count)d of the files you chose could not be read; nothing was saved. "
+                    "Rename them and choose them again.",
+                    missing,
+                )
+                % {"count": missing},
+                code="files_lost",
+            )
         files = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
         validate_uploads(files)
         return files

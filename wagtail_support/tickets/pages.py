@@ -15,6 +15,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from wagtail_support import degrade
 from wagtail_support.layout import layout_context
 from wagtail_support.login.links import login_url
 from wagtail_support.purchases import my_products
@@ -33,6 +34,14 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
 
     class Meta:
         abstract = True
+
+    # Every link of the support pages is built from these two; a cache outage must not turn them into 500s.
+    def get_url_parts(self, request=None):
+        return degrade.url_parts(self, request, super().get_url_parts)
+
+    def get_url(self, request=None, current_site=None):
+        parent = super().get_url
+        return degrade.url(self, request, lambda: parent(request=request, current_site=current_site))
 
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

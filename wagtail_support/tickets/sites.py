@@ -8,8 +8,7 @@ default site and its first support page.
 
 from wagtail.models import Site
 
-from wagtail_support.degrade import from_cache
-from wagtail_support.notifications.links import url_parts_from_database
+from wagtail_support.degrade import page_site_id
 from wagtail_support.sitesettings import settings_for_site
 
 
@@ -32,11 +31,9 @@ def first_support_page(site=None):
 
 
 def site_id_of_page(page, request=None):
-    """The id of the Wagtail site that serves ``page``, or None when no site does."""
-    parts = from_cache(lambda: page.get_url_parts(request), default=False, what="Wagtail's site root paths")
-    if parts is False:
-        parts = url_parts_from_database(page)
-    return parts[0] if parts else None
+    """The id of the Wagtail site that serves ``page``, or None when no site does (cache outage: see
+    ``degrade.page_site_id``)."""
+    return page_site_id(page, request)
 
 
 def origin_of_new_ticket(customer, page=None, request=None):
