@@ -6,7 +6,7 @@ viewsets in it (coverage policies, products) get their choosers and snippet regi
 """
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import Menu, SubmenuMenuItem
+from wagtail.admin.menu import SubmenuMenuItem
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from wagtail_support.coverage.viewsets import CoveragePolicyViewSet
@@ -40,10 +40,8 @@ class SupportMenuGroup(SnippetViewSetGroup):
     items = SUPPORT_VIEWSETS
 
     def get_menu_item(self, order=None):
+        # Wagtail builds the submenu (its arguments differ in 7.4 and 8.x); only the item's class changes.
+        item = super().get_menu_item(order)
         return SupportSubmenuItem(
-            label=self.menu_label,
-            menu=Menu(register_hook_name=self.submenu_hook, items=self.get_submenu_items()),
-            name=self.menu_name,
-            icon_name=self.menu_icon,
-            order=self.get_menu_item_order(order),
+            label=item.label, menu=item.menu, name=item.name, icon_name=item.icon_name, order=item.order
         )

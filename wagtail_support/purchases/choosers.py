@@ -5,7 +5,6 @@ Only people who may see products pick one: those with the view, add or change pr
 names no product (a product names its policy), and Wagtail's own editors are not shown the catalogue.
 """
 
-from django.utils.functional import cached_property
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views import chooser
@@ -16,11 +15,12 @@ CHOOSE_PERMISSIONS = ["view", "add", "change"]
 class ProductPermissionMixin(PermissionCheckedMixin):
     any_permission_required = CHOOSE_PERMISSIONS
 
-    @cached_property
-    def permission_policy(self):
+    def user_has_any_permission(self, permissions):
+        # The products' own policy, whatever policy the chooser viewset hands its views (Wagtail 7.4
+        # passes its own, which lets everyone through).
         from wagtail_support.purchases.models import SupportedProduct
 
-        return ModelPermissionPolicy(SupportedProduct)
+        return ModelPermissionPolicy(SupportedProduct).user_has_any_permission(self.request.user, permissions)
 
 
 class ProductChooseView(ProductPermissionMixin, chooser.ChooseView):
