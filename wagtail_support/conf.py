@@ -83,6 +83,24 @@ DEFAULTS = {
     "ATTACHMENT_TYPES": None,
     # Longest ticket description or reply, in characters.
     "MESSAGE_MAX_LENGTH": 20000,
+    # Replies by e-mail (docs/inbound-email.md). When True, ticket e-mails carry a Reply-To that routes
+    # the customer's answer back to the ticket, and the IMAP poll runs; the MTA pipe works either way.
+    "INBOUND_ENABLED": False,
+    # Domain of the reply addresses, e.g. "support.example.com" (its mail must reach the app).
+    "INBOUND_DOMAIN": None,
+    # Reply address of a ticket: {reference} ("SUP-1042"), {signature} (a keyed digest of the reference,
+    # so the address cannot be guessed from it) and {domain} (INBOUND_DOMAIN).
+    "INBOUND_REPLY_ADDRESS": "support+{reference}.{signature}@{domain}",
+    # Largest raw inbound message accepted, in bytes.
+    "INBOUND_MAX_BYTES": 25 * 1024 * 1024,
+    # Inbound e-mails processed per sender (django-ratelimit rate); more wait for the next sweep.
+    "INBOUND_SENDER_RATE": "30/h",
+    # Hours during which a sender gets at most one automatic answer of each kind ("how to get support").
+    "INBOUND_ANSWER_INTERVAL_HOURS": 24,
+    # A message left "processing" longer than this (seconds; the worker died) is taken up again by the sweep.
+    "INBOUND_PROCESSING_TIMEOUT": 600,
+    # How many times processing one message is tried before it is marked failed for a person to retry.
+    "INBOUND_MAX_ATTEMPTS": 5,
 }
 
 

@@ -2,6 +2,7 @@
 
 from wagtail_support.coverage.models import CoveragePolicy, CoveredItem, ExcludedItem
 from wagtail_support.coverage.pages import CoveragePolicyMixin, CoveragePolicyPage
+from wagtail_support.inbound.models import InboundMessage, InboundStatus
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.purchases.models import (
     CustomerAccount,
@@ -33,6 +34,8 @@ __all__ = [
     "CustomerAccount",
     "Entitlement",
     "ExcludedItem",
+    "InboundMessage",
+    "InboundStatus",
     "Installation",
     "Notification",
     "NotificationStatus",

@@ -20,6 +20,10 @@ def beat_schedule():
             "task": "wagtail_support.sweep_outbox",
             "schedule": float(support_settings.OUTBOX_SWEEP_INTERVAL),
         },
+        "wagtail-support-sweep-inbound": {
+            "task": "wagtail_support.sweep_inbound",
+            "schedule": float(support_settings.OUTBOX_SWEEP_INTERVAL),
+        },
         "wagtail-support-remind-breaching-tickets": {
             "task": "wagtail_support.remind_breaching_tickets",
             "schedule": BREACH_CHECK_SECONDS,

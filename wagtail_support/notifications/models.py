@@ -29,6 +29,19 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Threading and bounces (inbound e-mail): the Message-ID the e-mail went out with, recorded when it
+    # is sent (``inbound.threading.record_sent``), the ticket it belongs to, and a bounce reported for it.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    ticket = models.ForeignKey(
+        "wagtail_support.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
+    bounce_reason = models.TextField(_("bounce"), blank=True)
 
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
@@ -45,6 +58,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+    @property
+    def bounced(self):
+        return self.bounced_at is not None
 
     @property
     def can_retry(self):
