@@ -141,7 +141,8 @@ _sending_callbacks = []
 def on_sending(callback):
     """Register ``callback(notification, message_id)``, called with each e-mail's Message-ID right before
     it is handed to the mail server (so a reply can never arrive before its Message-ID is known)."""
-    _sending_callbacks.append(callback)
+    if callback not in _sending_callbacks:
+        _sending_callbacks.append(callback)
     return callback
 
 

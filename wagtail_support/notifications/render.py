@@ -53,7 +53,8 @@ def register_headers(builder):
     Used for threading and reply routing (``wagtail_support.inbound.outgoing``); a builder may replace
     the default ``Message-ID``. Values are checked for line breaks when the e-mail is built.
     """
-    _header_builders.append(builder)
+    if builder not in _header_builders:
+        _header_builders.append(builder)
     return builder
 
 
