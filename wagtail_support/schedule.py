@@ -22,8 +22,8 @@ def imap_entries():
     """The IMAP poll, when ``INBOUND_ENABLED`` and an ``INBOUND_IMAP`` mailbox is configured."""
     if not (support_settings.INBOUND_ENABLED and support_settings.INBOUND_IMAP):
         return {}
-    # A poll that could not start in time is replaced by the next one, not queued behind it.
-    options = {"expires": float(support_settings.INBOUND_IMAP_INTERVAL)}
+    # Polls that waited long behind other tasks (a stopped worker) are dropped, not all run in a row.
+    options = {"expires": max(60.0, 10 * float(support_settings.INBOUND_IMAP_INTERVAL))}
     if support_settings.CELERY_QUEUE:
         options["queue"] = support_settings.CELERY_QUEUE
     return {

@@ -130,12 +130,17 @@ def poll(limit=1000):
 def _poll(config, limit):
     counts = {"stored": 0, "duplicate": 0, "failed": 0}
     moved = 0
+    tried = set()
     with open_mailbox(config) as mailbox:
         ensure_folder(mailbox, config["PROCESSED_FOLDER"])
-        uids = mailbox.uids("UNDELETED")[:limit]
-        for start in range(0, len(uids), BATCH):
+        # Mail that arrives while a poll runs is taken by it too, up to ``limit`` messages.
+        while len(tried) < limit:
+            uids = [uid for uid in mailbox.uids("UNDELETED") if uid not in tried][:BATCH]
+            if not uids:
+                break
+            tried.update(uids)
             done = []
-            for uid, raw in fetch_raw(mailbox, uids[start : start + BATCH]):
+            for uid, raw in fetch_raw(mailbox, uids):
                 outcome = store_one(uid, raw)
                 counts[outcome] += 1
                 if outcome != "failed":
