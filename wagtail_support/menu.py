@@ -10,6 +10,7 @@ from wagtail.admin.menu import Menu, SubmenuMenuItem
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from wagtail_support.coverage.viewsets import CoveragePolicyViewSet
+from wagtail_support.inbound.viewsets import InboundMessageViewSet
 from wagtail_support.notifications.viewsets import OutboxViewSet
 from wagtail_support.purchases.viewsets import PurchaseViewSet, SupportedProductViewSet
 from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
@@ -24,6 +25,7 @@ SUPPORT_VIEWSETS = [
     SupportedProductViewSet,
     PurchaseViewSet,
     OutboxViewSet,
+    InboundMessageViewSet,
 ]
 
 

@@ -46,3 +46,28 @@ def notification_dispatch_configured(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def inbound_configured(app_configs, **kwargs):
+    """Replies by e-mail need a domain for the reply addresses, and a format that can be verified."""
+    errors = []
+    address = support_settings.INBOUND_REPLY_ADDRESS
+    if support_settings.INBOUND_ENABLED and not support_settings.INBOUND_DOMAIN:
+        errors.append(
+            Error(
+                "WAGTAIL_SUPPORT['INBOUND_ENABLED'] is on but INBOUND_DOMAIN is not set.",
+                hint='Set WAGTAIL_SUPPORT["INBOUND_DOMAIN"] to the domain whose mail reaches the app, '
+                'e.g. "support.example.com" (see docs/inbound-email.md).',
+                id="wagtail_support.E005",
+            )
+        )
+    if not isinstance(address, str) or "{reference}" not in address or "{signature}" not in address:
+        errors.append(
+            Error(
+                f"WAGTAIL_SUPPORT['INBOUND_REPLY_ADDRESS'] is {address!r}.",
+                hint='It needs {reference} and {signature}, e.g. "support+{reference}.{signature}@{domain}".',
+                id="wagtail_support.E005",
+            )
+        )
+    return errors

@@ -16,7 +16,7 @@ from wagtail_support.conf import support_settings
 from wagtail_support.tickets.attachments import safe_name, validate_uploads
 
 #: Languages whose reply headers and signatures are recognised (English is always included).
-REPLY_LANGUAGES = ["en", "es", "de", "fr", "it", "nl", "pt"]
+REPLY_LANGUAGES = ["en", "es", "de", "fr", "it", "nl"]
 BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "hr"}
 SKIPPED_TAGS = {"script", "style", "head", "title", "blockquote"}
 

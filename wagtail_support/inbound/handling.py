@@ -43,6 +43,14 @@ def handle(row, raw):
     content = read_content(message)
     if ticket is None:
         return _new_message(row, envelope, content)
+    if not matching.is_customer(ticket, envelope.sender) and matching.is_team_member(envelope.sender):
+        return finish(
+            row,
+            InboundStatus.HELD_FOR_STAFF,
+            f"Sent to {ticket.reference} by a team member ({envelope.sender}): the team answers in the "
+            "admin, so it was not added.",
+            ticket=ticket,
+        )
     if not matching.is_customer(ticket, envelope.sender):
         return finish(
             row,

@@ -59,6 +59,12 @@ def customer_for(sender):
     return users[0] if len(users) == 1 else None
 
 
+def is_team_member(sender):
+    """True when ``sender`` is the address of a staff account (an agent answering a team e-mail)."""
+    model = get_user_model()
+    return bool(sender) and model.objects.filter(email__iexact=sender, is_staff=True, is_active=True).exists()
+
+
 def supported_entitlements(customer):
     """The customer's entitlements with active support, one per product (the one supported longest)."""
     chosen = {}

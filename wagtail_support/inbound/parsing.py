@@ -67,6 +67,10 @@ def identity(message, raw):
     found = message_ids(header(message, "Message-ID"))
     if found and len(found[0]) <= MAX_MESSAGE_ID:
         return found[0]
+    return digest_identity(raw)
+
+
+def digest_identity(raw):
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 

@@ -36,7 +36,7 @@ def receive(raw: bytes, via: str) -> tuple[InboundMessage, bool]:
     """
     if len(raw) > support_settings.INBOUND_MAX_BYTES:
         raise MessageTooLarge(f"{len(raw)} bytes; the limit is {support_settings.INBOUND_MAX_BYTES}")
-    envelope = parsing.read(raw)[1]
+    envelope = _envelope(raw)
     existing = InboundMessage.objects.filter(message_id=envelope.message_id).first()
     if existing is not None:
         return existing, False
@@ -56,6 +56,15 @@ def receive(raw: bytes, via: str) -> tuple[InboundMessage, bool]:
         return InboundMessage.objects.get(message_id=envelope.message_id), False
     transaction.on_commit(partial(queue_processing, row.pk), robust=True)
     return row, True
+
+
+def _envelope(raw):
+    """The headers routing needs; for a message too broken to read, only its identity (kept for staff)."""
+    try:
+        return parsing.read(raw)[1]
+    except Exception:
+        logger.warning("Inbound e-mail unreadable; stored as received for the team.", exc_info=True)
+        return parsing.Envelope(message_id=parsing.digest_identity(raw), sender="", subject="")
 
 
 def queue_processing(inbound_id, countdown=None):

@@ -127,6 +127,10 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         "next_attempt_at",
         "claimed_at",
         "sent_at",
+        "bounced_at",
+        "bounce_reason",
+        "message_id",
+        "ticket",
         "dedupe_key",
         "language",
     ]
@@ -148,6 +152,7 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         Column("last_error", label=_("Last error")),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
         DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
+        DateColumn("bounced_at", label=_("Bounced"), sort_key="bounced_at"),
         RetryColumn("retry", label=""),
     ]
 

@@ -30,6 +30,7 @@ GROUP_PERMISSIONS = {
         "wagtail_support.view_purchase",
         "wagtail_support.view_supportedproduct",
         "wagtail_support.view_notification",
+        "wagtail_support.view_inboundmessage",
         "wagtail_support.view_coveragepolicy",
     ],
     POLICY_EDITORS: [

@@ -1,0 +1,34 @@
+"""A piped reply with the real parts: Redis, a Celery worker process, the SMTP server the team's e-mails
+reach. The command and the web side run in this process; the worker on the same test database."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import wait_until
+from tests.inbound_mail import INBOUND, customer_messages, start_conversation
+from wagtail_support.inbound.models import InboundMessage, InboundStatus
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_piped_reply_is_processed_by_the_worker_and_the_team_is_told_once(
+    default_site, settings, start_worker, smtp_sink
+):
+    settings.WAGTAIL_SUPPORT = INBOUND
+    conversation = start_conversation(default_site)
+    start_worker(overrides=INBOUND)
+    raw = conversation.fill("outlook_reply_es.eml")
+    call_command("support_receive_email", stdin=io.BytesIO(raw), stdout=io.StringIO())
+    call_command("support_receive_email", stdin=io.BytesIO(raw), stdout=io.StringIO())  # redelivered
+
+    row = InboundMessage.objects.get()
+    wait_until(lambda: InboundMessage.objects.get().status == InboundStatus.ATTACHED, message="reply added")
+    # The conversation's own e-mails (opened, the team's answer) went through the worker too: 4, then 2.
+    messages = [m for m in smtp_sink.wait_for(6) if "Customer reply" in m["Subject"]]
+    assert sorted(message["To"] for message in messages) == ["lead@example.com", "team@example.com"]
+    [reply] = customer_messages(conversation.ticket)[1:]
+    assert reply.body.startswith("Buenos días:") and "De: Soporte" not in reply.body
+    row.refresh_from_db()
+    assert row.ticket_message == reply and row.attempts == 1
