@@ -13,9 +13,10 @@ from email.utils import format_datetime, make_msgid
 import pytest
 from django.core import mail
 from django.utils import timezone
-from wagtail.models import Site
 
 from tests.factories import EntitlementFactory, UserFactory
+from tests.inbound_mail import INBOUND, customer_messages, start_conversation
+from tests.test_inbound_replies import CLIENT_REPLIES
 from wagtail_support.inbound.addresses import reply_address
 from wagtail_support.inbound.models import InboundMessage
 from wagtail_support.sitesettings import SupportSettings
@@ -30,13 +31,13 @@ POSTMARK_AUTH = "postmark:s3cret-webhook-password"
 
 
 @pytest.fixture(autouse=True)
-def inbound(settings):
+def inbound(settings, default_site):
     settings.WAGTAIL_SUPPORT = {
         **settings.WAGTAIL_SUPPORT,
         "INBOUND_ENABLED": True,
         "INBOUND_DOMAIN": "reply.example.com",
     }
-    team = SupportSettings.for_site(Site.objects.get(is_default_site=True))
+    team = SupportSettings.for_site(default_site)
     team.team_emails = "team@example.com"
     team.save()
 
@@ -167,3 +168,29 @@ def test_a_bad_postmark_password_is_refused_and_stores_nothing(client, postmark,
     assert response.status_code == 400
     assert InboundMessage.objects.count() == 0
     assert Message.objects.filter(ticket=ticket).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fixture", sorted(CLIENT_REPLIES))
+@pytest.mark.parametrize("esp", ["mailgun", "postmark"])
+def test_a_reply_from_each_mail_client_through_a_webhook_joins_the_ticket(
+    client, default_site, settings, esp, fixture
+):
+    settings.WAGTAIL_SUPPORT = INBOUND
+    settings.ANYMAIL = (
+        {"MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_KEY}
+        if esp == "mailgun"
+        else {"WEBHOOK_SECRET": POSTMARK_AUTH}
+    )
+    conversation = start_conversation(default_site)
+    post = mailgun_post if esp == "mailgun" else postmark_post
+
+    assert post(client, conversation.fill(fixture)).status_code == 200
+
+    [message] = customer_messages(conversation.ticket)[1:]
+    assert message.body == CLIENT_REPLIES[fixture]  # without quoted history or signature
+    assert message.inbound.via == f"webhook:{esp}"
+    assert sorted(to for _kind, to in conversation.new_notifications()) == [
+        "lead@example.com",
+        "team@example.com",
+    ]  # the team is told once

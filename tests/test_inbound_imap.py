@@ -16,6 +16,8 @@ from wagtail.models import Site
 from tests.conftest import need
 from tests.factories import EntitlementFactory, UserFactory
 from tests.imap_server import DOVECOT, Dovecot
+from tests.inbound_mail import INBOUND, customer_messages, start_conversation
+from tests.test_inbound_replies import CLIENT_REPLIES
 from wagtail_support.inbound import imap
 from wagtail_support.inbound.addresses import reply_address
 from wagtail_support.inbound.models import InboundMessage
@@ -157,3 +159,23 @@ def test_the_poll_is_in_the_beat_schedule_only_when_a_mailbox_is_configured(sett
 
 def test_without_a_mailbox_the_poll_does_nothing():
     assert imap.poll() == imap.PollResult()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("fixture", sorted(CLIENT_REPLIES))
+def test_a_reply_from_each_mail_client_through_imap_joins_the_ticket(
+    default_site, settings, dovecot, fixture
+):
+    settings.WAGTAIL_SUPPORT = {**INBOUND, "INBOUND_IMAP": dovecot.settings()}
+    conversation = start_conversation(default_site)
+    dovecot.append(conversation.fill(fixture))
+
+    assert imap.poll().moved == 1
+
+    [message] = customer_messages(conversation.ticket)[1:]
+    assert message.body == CLIENT_REPLIES[fixture]  # without quoted history or signature
+    assert message.inbound.via == "imap"
+    assert sorted(to for _kind, to in conversation.new_notifications()) == [
+        "lead@example.com",
+        "team@example.com",
+    ]  # the team is told once
