@@ -3,7 +3,7 @@
 Run from the repository root (PostgreSQL and Redis as in CI)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wagtail_support_bench \\
-        .venv/bin/python bench/inbound.py [--messages 1000] [--rate 20] [--poll-interval 5]
+        .venv/bin/python bench/inbound.py [--messages 1000] [--rate 2] [--poll-interval 5]
 
 Everything is real: a private Dovecot (``tests/imap_server.py``, Debian's dovecot-imapd) holds the
 mailbox; a real ``celery -A example_site worker -B`` (prefork, 2 processes, embedded beat) runs the IMAP
@@ -57,7 +57,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--messages", type=int, default=1000, help="replies put in the mailbox (1000)")
     parser.add_argument("--tickets", type=int, default=100, help="customers, one ticket each (100)")
-    parser.add_argument("--rate", type=float, default=20.0, help="APPENDs per second; 0: all at once (20)")
+    parser.add_argument("--rate", type=float, default=2.0, help="APPENDs per second; 0: all at once (2)")
     parser.add_argument("--poll-interval", type=float, default=5.0, help="seconds between polls (5)")
     parser.add_argument("--pool", choices=["solo", "prefork"], default="prefork", help="worker pool")
     parser.add_argument("--drain-timeout", type=float, default=300.0, help="seconds to wait at the end")

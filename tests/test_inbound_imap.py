@@ -4,6 +4,7 @@ A customer's reply lands on the ticket; a redelivery is a no-op; a message moves
 folder only once it is stored, and one that cannot be stored stays in the inbox.
 """
 
+import shutil
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from unittest import mock
@@ -36,6 +37,7 @@ def dovecot(settings):
     server = Dovecot(settings.VAR_DIR / f"dovecot-{settings.RUN_ID}").start()
     yield server
     server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
 
 
 @pytest.fixture
