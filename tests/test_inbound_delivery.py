@@ -149,3 +149,16 @@ def test_the_pipe_command_refuses_an_empty_or_oversized_message(conversation, se
     settings.WAGTAIL_SUPPORT = {**INBOUND, "INBOUND_MAX_BYTES": 100}
     assert run_command(conversation.fill("apple_mail_reply_en.eml"))[0] == 65
     assert not InboundMessage.objects.exists()
+
+
+def test_a_reply_the_ticket_rules_refuse_is_held_at_once_with_their_words(conversation, monkeypatch):
+    from wagtail_support.tickets import services as tickets
+
+    def refuse(*args, **kwargs):
+        raise tickets.TicketError("This ticket is closed. Reopen it to reply.")
+
+    monkeypatch.setattr(tickets, "reply", refuse)
+    row, _ = services.receive(conversation.fill("gmail_reply_en.eml"), via="test")
+    row.refresh_from_db()
+    assert row.status == InboundStatus.HELD_FOR_STAFF and row.attempts == 1
+    assert "Reopen it to reply" in row.reason and len(customer_messages(conversation.ticket)) == 1

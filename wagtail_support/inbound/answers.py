@@ -6,6 +6,7 @@ the cache is down. Never sent to automatic mail (see ``loops``).
 from django.utils import timezone
 
 from wagtail_support.conf import support_settings
+from wagtail_support.inbound.parsing import bare_subject
 from wagtail_support.notifications.links import page_url
 from wagtail_support.notifications.outbox import notify
 from wagtail_support.tickets.sites import first_support_page
@@ -36,7 +37,7 @@ def _links(site=None):
 
 def answer(kind, recipient, subject="", site=None, **context):
     """Queue the answer ``kind`` to ``recipient`` unless one went out in this period; returns the row."""
-    context = {"subject": subject, **_links(site), **context}
+    context = {"subject": bare_subject(subject), **_links(site), **context}
     return notify(kind, recipient, context, dedupe_key=f"inbound:{kind}:{recipient.lower()}:{_period()}")
 
 

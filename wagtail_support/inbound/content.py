@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
 from mailparser_reply import EmailReplyParser
 
 from wagtail_support.conf import support_settings
@@ -102,7 +103,8 @@ def attachments(message):
         data = part.get_payload(decode=True) or b""
         upload = SimpleUploadedFile(name, data, content_type=part.get_content_type())
         if len(accepted) >= support_settings.ATTACHMENTS_PER_MESSAGE:
-            refused.append((safe_name(name), "too many files in one message"))
+            why = _("Attach at most %(count)d files to one message.")
+            refused.append((safe_name(name), why % {"count": support_settings.ATTACHMENTS_PER_MESSAGE}))
             continue
         try:
             validate_uploads([upload])

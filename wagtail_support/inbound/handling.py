@@ -5,7 +5,6 @@ that no other run finished it first: a second run, or a run after a crash, chang
 """
 
 import logging
-import re
 from email.utils import parseaddr
 
 from django.db import transaction
@@ -23,7 +22,6 @@ from wagtail_support.tickets import services as tickets
 from wagtail_support.tickets.models import Message
 
 logger = logging.getLogger(__name__)
-REPLY_PREFIXES = re.compile(r"^\s*((re|fwd?|aw|wg|rv|res|tr|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
 def handle(row, raw):
@@ -195,7 +193,7 @@ def _new_message(row, envelope, content):
 
 
 def _title(subject):
-    title = REPLY_PREFIXES.sub("", subject or "").strip()
+    title = parsing.bare_subject(subject)
     return title[:200] or _("Question sent by e-mail")
 
 

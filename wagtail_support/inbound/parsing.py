@@ -14,6 +14,8 @@ from email.utils import getaddresses, parseaddr
 from wagtail_support.text import without_unsafe_characters
 
 MAX_MESSAGE_ID = 255
+#: "Re:", "Fwd:", "AW:", "RV:" … (and Outlook's "RE[2]:") before a subject.
+REPLY_PREFIXES = re.compile(r"^\s*((re|fwd?|aw|wg|rv|res|tr|sv|vs)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 #: Headers that name the mailbox a message was delivered to (the signed reply address may be in any).
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
@@ -55,6 +57,11 @@ def sender_of(message):
     """The From address, lowercased, or ""."""
     address = parseaddr(header(message, "From"))[1].strip().lower()
     return address if "@" in address else ""
+
+
+def bare_subject(subject):
+    """The subject without reply and forward prefixes."""
+    return REPLY_PREFIXES.sub("", subject or "").strip()
 
 
 def message_ids(value):

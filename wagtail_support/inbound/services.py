@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -115,6 +116,9 @@ def process(inbound_id):
         with row.raw.open("rb") as file:
             raw = file.read()
         outcome = handling.handle(row, raw)
+    except ValidationError as error:  # the ticket rules refuse it (e.g. support has ended): no retry helps
+        reason = "Refused by the ticket rules: " + " ".join(error.messages)
+        return handling.finish(row, InboundStatus.HELD_FOR_STAFF, reason)
     except Exception as error:  # kept for a person, never dropped
         logger.exception("Processing inbound e-mail %s failed", inbound_id)
         return _record_failure(row, error)
