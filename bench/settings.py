@@ -5,6 +5,7 @@ The database comes from DATABASE_URL, as in the example site; ``bench/notify_lat
 sets it to a database of its own before it loads these settings.
 """
 
+import json
 import os
 
 from example_site.settings import *  # noqa: F403
@@ -20,7 +21,12 @@ CELERY_BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/1
 CELERY_TASK_ALWAYS_EAGER = False
 # One queue per run (and per phase), so two runs on one machine never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BENCH_QUEUE", f"wagtail-support-bench-{BENCH_RUN_ID}")
-WAGTAIL_SUPPORT = {**WAGTAIL_SUPPORT, "CELERY_QUEUE": CELERY_TASK_DEFAULT_QUEUE}
+WAGTAIL_SUPPORT = {
+    **WAGTAIL_SUPPORT,
+    "CELERY_QUEUE": CELERY_TASK_DEFAULT_QUEUE,
+    # A benchmark's own settings (bench/inbound.py: the IMAP mailbox), as JSON.
+    **json.loads(os.environ.get("BENCH_WAGTAIL_SUPPORT", "{}")),
+}
 
 LOGGING = {
     "version": 1,

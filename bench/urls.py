@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from example_site.urls import urlpatterns as site_urlpatterns
 from wagtail_support.notifications.outbox import notify
 
 
@@ -24,4 +25,6 @@ def notify_view(request):
 
 urlpatterns = [
     path("bench/notify/", notify_view, name="bench-notify"),
+    # The site's own URLs, so that e-mails rendered in the workers can link to the admin and pages.
+    *site_urlpatterns,
 ]

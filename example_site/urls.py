@@ -1,3 +1,5 @@
+import importlib.util
+
 from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -10,6 +12,11 @@ urlpatterns = [
     path("support-center/", include("wagtail_support.urls")),
     path("shop/", include("example_site.shop.urls")),
 ]
+
+# Replies by e-mail from an ESP (docs/inbound-email.md): django-anymail's inbound webhooks, e.g.
+# /anymail/mailgun/inbound_mime/ and /anymail/postmark/inbound/, when anymail is installed.
+if importlib.util.find_spec("anymail"):
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

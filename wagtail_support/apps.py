@@ -28,4 +28,8 @@ class WagtailSupportConfig(AppConfig):
 
     def ready(self):
         from wagtail_support import checks  # noqa: F401 - registers the system checks
+        from wagtail_support.inbound import esp, outgoing
         from wagtail_support.purchases import accounts, receivers  # noqa: F401 - connects receivers, e-mail context
+
+        outgoing.connect()  # threading headers and Reply-To of ticket e-mails
+        esp.connect()  # ESP inbound webhooks, when django-anymail is installed

@@ -101,6 +101,12 @@ DEFAULTS = {
     "INBOUND_PROCESSING_TIMEOUT": 600,
     # How many times processing one message is tried before it is marked failed for a person to retry.
     "INBOUND_MAX_ATTEMPTS": 5,
+    # An IMAP mailbox polled by Celery beat while INBOUND_ENABLED: {"HOST", "PORT" (993, or 143 without
+    # SSL), "USER", "PASSWORD", "SSL" (True), "FOLDER" ("INBOX"), "PROCESSED_FOLDER" ("Processed", made
+    # when missing)}. None: no polling. Each message is moved to PROCESSED_FOLDER once it is stored.
+    "INBOUND_IMAP": None,
+    # Seconds between two polls of the IMAP mailbox.
+    "INBOUND_IMAP_INTERVAL": 30,
 }
 
 

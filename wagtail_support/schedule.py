@@ -15,6 +15,27 @@ AUTO_CLOSE_SECONDS = 60 * 60.0
 
 def beat_schedule():
     """Return the app's Celery beat entries, built from ``WAGTAIL_SUPPORT``."""
+    return {**_fixed_entries(), **imap_entries()}
+
+
+def imap_entries():
+    """The IMAP poll, when ``INBOUND_ENABLED`` and an ``INBOUND_IMAP`` mailbox is configured."""
+    if not (support_settings.INBOUND_ENABLED and support_settings.INBOUND_IMAP):
+        return {}
+    # Polls that waited long behind other tasks (a stopped worker) are dropped, not all run in a row.
+    options = {"expires": max(60.0, 10 * float(support_settings.INBOUND_IMAP_INTERVAL))}
+    if support_settings.CELERY_QUEUE:
+        options["queue"] = support_settings.CELERY_QUEUE
+    return {
+        "wagtail-support-poll-imap": {
+            "task": "wagtail_support.poll_imap_mailbox",
+            "schedule": float(support_settings.INBOUND_IMAP_INTERVAL),
+            "options": options,
+        }
+    }
+
+
+def _fixed_entries():
     return {
         "wagtail-support-sweep-outbox": {
             "task": "wagtail_support.sweep_outbox",

@@ -20,3 +20,12 @@ def process_inbound_message(inbound_id):
 def sweep_inbound():
     """Queue inbound e-mails never processed or left half-way. Run by Celery beat."""
     return {"queued": services.sweep()}
+
+
+@shared_task(name="wagtail_support.poll_imap_mailbox", ignore_result=True)
+def poll_imap_mailbox():
+    """Store the IMAP mailbox's new messages and move them to the processed folder. Run by Celery beat."""
+    from wagtail_support.inbound import imap
+
+    result = imap.poll()
+    return {"stored": result.stored, "duplicates": result.duplicates, "failed": result.failed}

@@ -23,7 +23,7 @@ from wagtail_support.conf import support_settings
 from wagtail_support.notifications import delivery
 from wagtail_support.notifications.dispatcher import dispatcher
 from wagtail_support.notifications.models import Notification, NotificationStatus
-from wagtail_support.notifications.render import message_id, render_email, template_names
+from wagtail_support.notifications.render import render_email, template_names
 
 logger = logging.getLogger(__name__)
 
@@ -135,13 +135,27 @@ def _publish(task, argument, queue, countdown=None):
     return True
 
 
+_sending_callbacks = []
+
+
+def on_sending(callback):
+    """Register ``callback(notification, message_id)``, called with each e-mail's Message-ID right before
+    it is handed to the mail server (so a reply can never arrive before its Message-ID is known)."""
+    if callback not in _sending_callbacks:
+        _sending_callbacks.append(callback)
+    return callback
+
+
 def deliver(notification_id):
     """Send one pending row now, at most once. Safe to call from any number of workers."""
     notification = _claim(notification_id)
     if notification is None:
         return DeliveryResult("skipped")
     try:
-        render_email(notification).send()
+        email = render_email(notification)
+        for callback in _sending_callbacks:
+            callback(notification, email.extra_headers["Message-ID"])
+        email.send()
     except Exception as error:
         return _record_failure(notification, error)
     delivery.record_sent(notification.pk, timezone.now())
@@ -197,7 +211,7 @@ def retry_delay(attempts):
 
 def message_id_for(notification):
     """The Message-ID header every copy of this notification carries."""
-    return message_id(notification.dedupe_key)
+    return render_email(notification).extra_headers["Message-ID"]
 
 
 class AlreadyAccepted(Exception):
