@@ -2,6 +2,7 @@
 
 from wagtail_support.coverage.models import CoveragePolicy, CoveredItem, ExcludedItem
 from wagtail_support.coverage.pages import CoveragePolicyMixin, CoveragePolicyPage
+from wagtail_support.customers.models import CustomerProfile
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.purchases.models import (
     CustomerAccount,
@@ -31,6 +32,7 @@ __all__ = [
     "CoveragePolicyPage",
     "CoveredItem",
     "CustomerAccount",
+    "CustomerProfile",
     "Entitlement",
     "ExcludedItem",
     "Installation",
