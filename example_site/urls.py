@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -7,8 +8,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("support-center/", include("wagtail_support.urls")),
-    path("shop/", include("example_site.shop.urls")),
 ]
 
 if settings.DEBUG:
@@ -16,4 +15,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# What visitors read, in their language: English without a prefix, Spanish under /es/. The app's
+# account pages are here too, so that a Spanish customer's set-password link opens in Spanish; its
+# webhooks answer at /support-center/webhooks/… as before (and under /es/, harmlessly).
+urlpatterns += i18n_patterns(
+    path("support-center/", include("wagtail_support.urls")),
+    path("shop/", include("example_site.shop.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
