@@ -78,8 +78,10 @@ def customer_zone_name(user):
 def remember_language(user, language):
     """Keep ``language`` as the customer's unless they already have one. Returns the profile."""
     language = supported_language(language)
+    if language is None:
+        return profile_of(user)
     profile, _created = CustomerProfile.objects.get_or_create(user=user)
-    if language and not profile.language:
+    if not profile.language:
         profile.language = language
         profile.save(update_fields=["language", "updated_at"])
     return profile
