@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import (
     EntitlementFactory,
@@ -20,6 +20,8 @@ from tests.factories import (
 )
 from tests.i18n_helpers import translate_page
 from wagtail_support.customers.models import CustomerProfile
+from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
+from wagtail_support.purchases.services import record_purchase
 from wagtail_support.sitesettings import SupportSettings
 from wagtail_support.templatetags.wagtail_support_time import support_datetime
 from wagtail_support.tickets import services
@@ -163,3 +165,32 @@ def test_a_customer_without_a_zone_sees_the_servers_zone_named(client, customer)
     ticket = TicketFactory(entitlement=EntitlementFactory(purchase__customer=customer))
     type(ticket).objects.filter(pk=ticket.pk).update(last_activity_at=DECEMBER)
     assert times_shown(client.get(SUPPORT)) == ["3 Dec 2026, 22:05 UTC"]
+
+
+def test_a_buyer_from_the_spanish_shop_sets_the_password_in_spanish_and_keeps_spanish(
+    client, support_page, django_capture_on_commit_callbacks, mailoutbox
+):
+    from tests.factories import SupportedProductFactory
+
+    spanish_page = translate_page(support_page, title="Soporte", slug="soporte")
+    SupportedProductFactory(references=["AURORA"])
+    data = PurchaseData(
+        source="shop",
+        external_id="o-1",
+        email="eva@example.com",
+        name="Eva",
+        lines=(PurchaseLine("AURORA", "A", 1),),
+    )
+    with translation.override("es"), django_capture_on_commit_callbacks(execute=True):
+        record_purchase(data)
+    [welcome] = mailoutbox
+    link = re.search(r"https?://[^/]+(/\S+/set-password/\S+/)", welcome.body).group(1)
+    assert link.startswith("/es/support-center/")
+
+    form = client.get(link, follow=True)
+    response = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "x-Long-pass-42", "new_password2": "x-Long-pass-42"}
+    )
+
+    assert response["Location"] == spanish_page.url
+    assert CustomerProfile.objects.get(user__email="eva@example.com").language == "es"

@@ -150,14 +150,16 @@ def breach_warning(ticket, settings=None):
 
 def merged(duplicate, target):
     """Tell the customer that their ticket continues in another one."""
-    notify_customer(
-        "ticket_merged",
-        duplicate.customer,
-        _context(
+    with translation.override(customer_language(duplicate.customer)):
+        context = _context(
             duplicate,
             ticket_url=customer_ticket_url(target),
             target_reference=target.reference,
             target_title=target.title,
-        ),
+        )
+    notify_customer(
+        "ticket_merged",
+        duplicate.customer,
+        context,
         dedupe_key=f"merged:{duplicate.pk}:{target.pk}",
     )
