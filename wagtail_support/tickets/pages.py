@@ -18,6 +18,7 @@ from wagtail.search import index
 
 from wagtail_support.customers import views as customer_views
 from wagtail_support.customers.preferences import customer_zone_name
+from wagtail_support.degrade import subpage_url
 from wagtail_support.layout import layout_context
 from wagtail_support.login.links import login_url
 from wagtail_support.purchases import my_products
@@ -52,7 +53,7 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("support_tab", "tickets")
         if getattr(request, "support_zone_name", None) == "":  # support.js reports the browser's zone
-            context["support_zone_url"] = self.url + self.reverse_subpage("detect_zone_route")
+            context["support_zone_url"] = subpage_url(request, self, "detect_zone_route")
         context.update(layout_context())
         return context
 

@@ -4,7 +4,7 @@
  * - suggest help pages while the title is typed,
  * - show only the sites of the chosen product,
  * - report the browser's time zone once, when the customer has none yet (the page then has a
- *   form[data-detect-zone]); without this file the server's zone is used until one is chosen.
+ *   [data-detect-zone] naming the endpoint); without this file the server's zone is used until one is chosen.
  */
 (function () {
     "use strict";
@@ -99,7 +99,7 @@
         update();
     }
 
-    function reportTimeZone(form) {
+    function reportTimeZone(element) {
         var zone;
         try {
             zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -109,19 +109,19 @@
         if (!zone) {
             return;
         }
-        var body = new FormData(form);
-        body.set("time_zone", zone);
-        fetch(form.action, {
+        var body = new FormData();
+        body.append("time_zone", zone);
+        fetch(element.dataset.detectZone, {
             method: "POST",
             body: body,
             credentials: "same-origin",
-            headers: {"X-CSRFToken": csrfToken(form)}
+            headers: {"X-CSRFToken": element.dataset.csrfToken}
         }).catch(function () {});
     }
 
     document.addEventListener("DOMContentLoaded", function () {
         focusErrorSummary();
-        document.querySelectorAll("form[data-detect-zone]").forEach(reportTimeZone);
+        document.querySelectorAll("[data-detect-zone]").forEach(reportTimeZone);
         document.querySelectorAll("form[data-preview-url]").forEach(enablePreview);
         document.querySelectorAll("form[data-suggest-url]").forEach(function (form) {
             enableSuggestions(form);
