@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.utils import translation
 
 from wagtail_support.customers.models import CustomerProfile
 
@@ -63,11 +62,13 @@ def profile_of(user):
 
 
 def customer_language(user):
-    """The language of ``user``'s e-mails: theirs, else the one active now, else the site's default."""
+    """The language of ``user``'s e-mails: theirs, else the site's default.
+
+    Not the language active now: that is whoever's request queues the e-mail (an agent's admin).
+    """
     profile = profile_of(user)
-    if profile and supported_language(profile.language):
-        return supported_language(profile.language)
-    return supported_language(translation.get_language()) or default_language()
+    language = supported_language(profile.language) if profile is not None else None
+    return language or default_language()
 
 
 def customer_zone_name(user):
