@@ -36,10 +36,21 @@ def main():
         )
     try:
         password = wait_for_login(log_path, server)
-        for path in ("/", "/how-to-get-support/", "/support-policy/", "/shop/", "/support/"):
+        english = ("/", "/how-to-get-support/", "/support-policy/", "/shop/", "/support/")
+        spanish = (
+            "/es/",
+            "/es/como-obtener-soporte/",
+            "/es/politica-de-soporte/",
+            "/es/shop/",
+            "/es/soporte/",
+        )
+        for path in english + spanish:
             status = urllib.request.urlopen(BASE + path, timeout=10).status
             print(f"GET {path} -> {status}")
             assert status == 200, path
+        spanish_support = urllib.request.urlopen(BASE + "/es/soporte/", timeout=10).read().decode()
+        assert '<html lang="es">' in spanish_support, "the Spanish support section is not in Spanish"
+        print('GET /es/soporte/ is served with <html lang="es">')
         check_admin_login(password)
         print("admin login printed by `make demo` works")
         check_not_found_page()

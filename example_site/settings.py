@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "example_site.shop",
     "wagtail_support",
     "wagtail.contrib.forms",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -122,6 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The site in English (no URL prefix) and Spanish (/es/…), with Wagtail's i18n: pages and the coverage
+# policy have translations (Settings → Locales; "Translate" on a page or a snippet).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

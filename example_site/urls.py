@@ -1,6 +1,7 @@
 import importlib.util
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,8 +10,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("support-center/", include("wagtail_support.urls")),
-    path("shop/", include("example_site.shop.urls")),
 ]
 
 # Replies by e-mail from an ESP (docs/inbound-email.md): django-anymail's inbound webhooks, e.g.
@@ -23,4 +22,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# What visitors read, in their language: English without a prefix, Spanish under /es/. The app's
+# account pages are here too, so that a Spanish customer's set-password link opens in Spanish; its
+# webhooks answer at /support-center/webhooks/… as before (and under /es/, harmlessly).
+urlpatterns += i18n_patterns(
+    path("support-center/", include("wagtail_support.urls")),
+    path("shop/", include("example_site.shop.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

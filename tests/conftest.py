@@ -70,6 +70,17 @@ def content_types_after_serialized_tests(request):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request to /es/… leaves Spanish active in the
+    test's thread (LocaleMiddleware activates a language per request and never resets it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Wagtail caches site root paths; a test that changes the site must not leak into the next."""
     from django.core.cache import cache

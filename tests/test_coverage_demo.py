@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from wagtail.models import Locale
 
 from wagtail_support.models import CoveragePolicy, CoveragePolicyPage, SupportedProduct, SupportSettings
 
@@ -21,13 +22,15 @@ def test_support_demo_twice_creates_everything_once(client):
     call_command("support_demo", admin_password="demo-password", stdout=StringIO())
     call_command("support_demo", admin_password="demo-password", stdout=StringIO())
 
-    assert CoveragePolicy.objects.count() == 1
-    policy = CoveragePolicy.objects.get()
+    default = Locale.get_default()
+    assert CoveragePolicy.objects.filter(locale=default).count() == 1
+    policy = CoveragePolicy.objects.get(locale=default)
+    assert [p.locale.language_code for p in policy.get_translations()] == ["es"]  # the demo's Spanish
     assert policy.live
     assert policy.covered_items.count() >= 3
     assert policy.excluded_items.count() >= 6
     assert policy.revisions.count() == 1
-    assert CoveragePolicyPage.objects.count() == 1
+    assert CoveragePolicyPage.objects.filter(locale=default).count() == 1
     assert SupportedProduct.objects.count() == 3
     assert SupportSettings.objects.get().default_coverage_policy == policy
 

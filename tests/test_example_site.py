@@ -47,8 +47,9 @@ def load_demo(capsys):
 def test_demo_content_is_idempotent_and_prints_a_working_admin_login(client, capsys):
     load_demo(capsys)
     password = load_demo(capsys)
-    assert HomePage.objects.count() == 1
+    assert HomePage.objects.count() == 2  # English and its Spanish translation
     assert ContentPage.objects.filter(slug="how-to-get-support").count() == 1
+    assert ContentPage.objects.filter(slug="como-obtener-soporte").count() == 1
     assert client.login(username="admin", password=password)
     assert client.get("/admin/").status_code == 200
 

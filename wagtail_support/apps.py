@@ -28,6 +28,7 @@ class WagtailSupportConfig(AppConfig):
 
     def ready(self):
         from wagtail_support import checks  # noqa: F401 - registers the system checks
+        from wagtail_support.customers import receivers as customer_receivers  # noqa: F401 - first language
         from wagtail_support.inbound import esp, outgoing
         from wagtail_support.purchases import accounts, receivers  # noqa: F401 - connects receivers, e-mail context
 

@@ -2,6 +2,7 @@
 
 from wagtail_support.coverage.models import CoveragePolicy, CoveredItem, ExcludedItem
 from wagtail_support.coverage.pages import CoveragePolicyMixin, CoveragePolicyPage
+from wagtail_support.customers.models import CustomerProfile
 from wagtail_support.inbound.models import InboundMessage, InboundStatus
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.purchases.models import (
@@ -32,6 +33,7 @@ __all__ = [
     "CoveragePolicyPage",
     "CoveredItem",
     "CustomerAccount",
+    "CustomerProfile",
     "Entitlement",
     "ExcludedItem",
     "InboundMessage",

@@ -6,7 +6,8 @@ def _menu_pages(request):
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(site.root_page.get_children().live().in_menu().specific())
+    # The home page in the visitor's language (Wagtail's i18n), else the site's root.
+    return list(site.root_page.localized.get_children().live().in_menu().specific())
 
 
 def site_menu(request):

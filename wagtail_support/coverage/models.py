@@ -12,6 +12,7 @@ from wagtail.models import (
     Orderable,
     PreviewableMixin,
     RevisionMixin,
+    TranslatableMixin,
 )
 from wagtail.search import index
 
@@ -21,12 +22,20 @@ RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class CoveragePolicy(
-    PreviewableMixin, LockableMixin, DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel
+    PreviewableMixin,
+    LockableMixin,
+    DraftStateMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    index.Indexed,
+    ClusterableModel,
 ):
     """What support covers and what it does not, in the editors' words.
 
     Only the published version is ever shown to customers: for a live policy the database row
-    holds the published content and drafts wait in revisions.
+    holds the published content and drafts wait in revisions. Translatable with Wagtail's i18n
+    (and wagtail-localize): products and settings point at the default locale's policy, and the
+    translation in the visitor's locale is picked when it is shown (``coverage.services``).
     """
 
     title = models.CharField(_("title"), max_length=255)
@@ -35,7 +44,7 @@ class CoveragePolicy(
 
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("coverage policy")
         verbose_name_plural = _("coverage policies")
         ordering = ["title"]

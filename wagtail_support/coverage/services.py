@@ -1,4 +1,8 @@
-"""Which coverage policy applies, always in its published version."""
+"""Which coverage policy applies, always in its published version and in the visitor's locale.
+
+Products and support settings point at a policy (the default locale's); the translation in the
+active locale is shown when it is published, else the policy itself.
+"""
 
 from django.db.models import Q
 from wagtail.models import Site
@@ -8,6 +12,16 @@ from wagtail_support.coverage.models import CoveragePolicy
 
 def _published(policy):
     return policy if policy is not None and policy.live else None
+
+
+def localized(policy):
+    """The published translation of ``policy`` in the active locale, else ``policy``."""
+    from wagtail_support.customers.translations import locale_for
+
+    locale = locale_for(None)
+    if policy is None or locale is None or policy.locale_id == locale.pk:
+        return policy
+    return _published(policy.get_translation_or_none(locale)) or policy
 
 
 def _default_site():
@@ -25,18 +39,18 @@ def default_policy(site=None):
     if site is None:
         return None
     settings = SupportSettings.objects.filter(site=site).select_related("default_coverage_policy").first()
-    return _published(settings.default_coverage_policy) if settings else None
+    return localized(_published(settings.default_coverage_policy)) if settings else None
 
 
 def policy_for(product=None, site=None, policy=None):
-    """The published policy that applies.
+    """The published policy that applies, in the active locale when translated there.
 
     An explicitly chosen ``policy`` wins, then the ``product``'s own policy, then the site's
     default. A choice that is not published (a draft, unpublished or expired) is passed over.
     """
     for candidate in (policy, getattr(product, "coverage_policy", None)):
         if (published := _published(candidate)) is not None:
-            return published
+            return localized(published)
     return default_policy(site)
 
 
@@ -46,8 +60,10 @@ def products_covered_by(policy, site=None):
 
     if policy is None or policy.pk is None:
         return []
-    applies = Q(coverage_policy=policy)
-    if default_policy(site) == policy:
+    # A translation covers what the policy it translates covers.
+    applies = Q(coverage_policy__translation_key=policy.translation_key)
+    default = default_policy(site)
+    if default is not None and default.translation_key == policy.translation_key:
         unpublished = CoveragePolicy.objects.filter(live=False)
         applies |= Q(coverage_policy__isnull=True) | Q(coverage_policy__in=unpublished)
     return list(SupportedProduct.objects.filter(applies, active=True).order_by("name"))

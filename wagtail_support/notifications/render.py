@@ -11,7 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.template import Context
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from wagtail_support.conf import support_settings
 
@@ -122,10 +122,19 @@ def render_plain_text(name, context):
     return django_template.render(Context(context, autoescape=False))
 
 
+def email_zone(notification):
+    """The recipient's time zone named in the row's context (customer e-mails), else None (TIME_ZONE)."""
+    from wagtail_support.customers.preferences import valid_zone
+
+    return valid_zone((notification.context or {}).get("time_zone"))
+
+
 def render_email(notification):
     names = template_names(notification.kind)
-    context = build_context(notification)
-    with translation.override(notification.language or None):
+    # In the recipient's language (kept on the row when queued) and time zone (in its context),
+    # links and dates included.
+    with translation.override(notification.language or None), timezone.override(email_zone(notification)):
+        context = build_context(notification)
         subject = render_plain_text(names["subject"], context)
         text = render_plain_text(names["text"], context)
         html = render_to_string(names["html"], context)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from wagtail_support.customers.preferences import customer_language
 from wagtail_support.login.links import login_url
 from wagtail_support.notifications.links import absolute_url
 from wagtail_support.notifications.outbox import enqueue, new_notification, notify
@@ -117,6 +118,9 @@ def purchase_email(purchase, new_account):
             "name": purchase.name,
         },
         dedupe_key=f"{kind}:{purchase.source}:{purchase.external_id}",
+        # A known customer's own language; a new one's is the language active now (the shop's page
+        # in a request, else the site's default) until they sign in.
+        language=None if new_account else customer_language(purchase.customer_id),
     )
 
 
@@ -127,7 +131,12 @@ def announce_purchase(purchase, new_account):
 
 def send_setup_link(user):
     """Queue a new set-password link (the resend page); for accounts already set up, a reset link."""
-    notify("setup_link", user.email, {"user_id": user.pk, "name": user.get_full_name()})
+    notify(
+        "setup_link",
+        user.email,
+        {"user_id": user.pk, "name": user.get_full_name()},
+        language=customer_language(user),
+    )
 
 
 def complete_setup(user):

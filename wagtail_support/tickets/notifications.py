@@ -4,9 +4,12 @@ E-mails carry the message text and a link to the ticket; never a log-in link.
 """
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
+from wagtail_support.customers.emails import notify_customer, notify_staff
+from wagtail_support.customers.preferences import customer_language
+from wagtail_support.customers.translations import translated_page
 from wagtail_support.notifications.links import admin_url, page_url
-from wagtail_support.notifications.outbox import notify
 from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
@@ -25,10 +28,12 @@ def staff_recipients(ticket, settings=None):
 
 
 def customer_ticket_url(ticket):
-    """The ticket on the support page it was opened from, on that page's site."""
+    """The ticket on the support page it was opened from, on that page's site, in the customer's
+    language when the page has a translation in it."""
     page = ticket_support_page(ticket)
     if page is None:
         return ""
+    page = translated_page(page, customer_language(ticket.customer))
     return page_url(page, page.reverse_subpage("ticket_route", args=[ticket.reference]))
 
 
@@ -51,37 +56,49 @@ def _context(ticket, message=None, **extra):
         **extra,
     }
     if message is not None:
-        context.update(message_text=message.body, message_html=message.body_html)
+        context.update(
+            message_text=message.body,
+            message_html=message.body_html,
+            message_at=message.created_at.isoformat(),
+        )
     return context
+
+
+def _customer_context(ticket, message=None, **extra):
+    """The context of an e-mail to the customer, its words (the status) in the customer's language."""
+    with translation.override(customer_language(ticket.customer)):
+        return _context(ticket, message, ticket_url=customer_ticket_url(ticket), **extra)
 
 
 def ticket_opened(ticket, message):
     staff_context = _context(ticket, message, ticket_url=staff_ticket_url(ticket))
     # Each address once, in order.
     for address in dict.fromkeys([*team_addresses(ticket), *assignee_addresses(ticket)]):
-        notify(
+        notify_staff(
             "ticket_opened_staff", address, staff_context, dedupe_key=f"ticket-opened:{ticket.pk}:{address}"
         )
-    notify(
+    notify_customer(
         "ticket_opened_customer",
-        ticket.customer.email,
-        _context(ticket, message, ticket_url=customer_ticket_url(ticket)),
+        ticket.customer,
+        _customer_context(ticket, message),
         dedupe_key=f"ticket-opened-customer:{ticket.pk}",
     )
 
 
 def message_posted(ticket, message):
     if message.from_staff:
-        notify(
+        notify_customer(
             "ticket_reply_customer",
-            ticket.customer.email,
-            _context(ticket, message, ticket_url=customer_ticket_url(ticket)),
+            ticket.customer,
+            _customer_context(ticket, message),
             dedupe_key=f"message:{message.pk}:customer",
         )
         return
     staff_context = _context(ticket, message, ticket_url=staff_ticket_url(ticket))
     for address in staff_recipients(ticket):
-        notify("ticket_reply_staff", address, staff_context, dedupe_key=f"message:{message.pk}:{address}")
+        notify_staff(
+            "ticket_reply_staff", address, staff_context, dedupe_key=f"message:{message.pk}:{address}"
+        )
 
 
 def status_changed(ticket, by):
@@ -90,18 +107,18 @@ def status_changed(ticket, by):
     if by.pk == ticket.customer_id:
         context = _context(ticket, ticket_url=staff_ticket_url(ticket))
         for address in assignee_addresses(ticket):
-            notify("ticket_status_staff", address, context, dedupe_key=f"{key}:{address}")
+            notify_staff("ticket_status_staff", address, context, dedupe_key=f"{key}:{address}")
     else:
-        notify(
+        notify_customer(
             "ticket_status_customer",
-            ticket.customer.email,
-            _context(ticket, ticket_url=customer_ticket_url(ticket)),
+            ticket.customer,
+            _customer_context(ticket),
             dedupe_key=f"{key}:customer",
         )
 
 
 def assigned(ticket, by):
-    notify(
+    notify_staff(
         "ticket_assigned",
         ticket.assignee.email,
         _context(
@@ -113,10 +130,10 @@ def assigned(ticket, by):
 
 def auto_closed(ticket, days):
     """Tell the customer that their ticket was closed after ``days`` days without an answer."""
-    notify(
+    notify_customer(
         "ticket_auto_closed",
-        ticket.customer.email,
-        _context(ticket, ticket_url=customer_ticket_url(ticket), days=days),
+        ticket.customer,
+        _customer_context(ticket, days=days),
         dedupe_key=f"auto-closed:{ticket.pk}:{ticket.closed_at.timestamp()}",
     )
 
@@ -128,19 +145,21 @@ def breach_warning(ticket, settings=None):
         ticket, ticket_url=staff_ticket_url(ticket), due_at=ticket.first_response_due_at.isoformat()
     )
     for address in staff_recipients(ticket, settings):
-        notify("ticket_breach_warning", address, context, dedupe_key=f"breach:{ticket.pk}:{address}")
+        notify_staff("ticket_breach_warning", address, context, dedupe_key=f"breach:{ticket.pk}:{address}")
 
 
 def merged(duplicate, target):
     """Tell the customer that their ticket continues in another one."""
-    notify(
-        "ticket_merged",
-        duplicate.customer.email,
-        _context(
+    with translation.override(customer_language(duplicate.customer)):
+        context = _context(
             duplicate,
             ticket_url=customer_ticket_url(target),
             target_reference=target.reference,
             target_title=target.title,
-        ),
+        )
+    notify_customer(
+        "ticket_merged",
+        duplicate.customer,
+        context,
         dedupe_key=f"merged:{duplicate.pk}:{target.pk}",
     )

@@ -8,6 +8,7 @@ Every route needs a signed-in customer; anonymous visitors are sent to the app's
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -16,6 +17,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from wagtail_support import degrade
+from wagtail_support.customers import views as customer_views
+from wagtail_support.customers.preferences import customer_zone_name
 from wagtail_support.layout import layout_context
 from wagtail_support.login.links import login_url
 from wagtail_support.purchases import my_products
@@ -46,11 +49,19 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), login_url())
-        return super().serve(request, *args, **kwargs)
+        # Times in the customer's zone (the server's until they have one), the page rendered here.
+        request.support_zone_name = customer_zone_name(request.user)
+        with timezone.override(request.support_zone_name or None):
+            response = super().serve(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.setdefault("support_tab", "tickets")
+        if getattr(request, "support_zone_name", None) == "":  # support.js reports the browser's zone
+            context["support_zone_url"] = degrade.subpage_url(request, self, "detect_zone_route")
         context.update(layout_context())
         return context
 
@@ -101,6 +112,14 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def attachment_route(self, request, reference, pk):
         return views.attachment(request, self, reference, int(pk))
 
+    @path("preferences/")
+    def preferences_route(self, request):
+        return customer_views.preferences_page(request, self)
+
+    @path("preferences/time-zone/")
+    def detect_zone_route(self, request):
+        return customer_views.detect_zone(request, self)
+
     @path("products/")
     def products_route(self, request):
         return my_products.products(request, self)
@@ -133,8 +152,10 @@ def support_page(site=None):
 
 def support_page_url(site=None):
     """URL of the support section (of ``site`` first, when given), or None when there is none yet."""
+    from wagtail_support.customers.translations import translated_page
+
     page = (support_page(site) if site else None) or support_page()
-    return page.url if page else None
+    return translated_page(page).url if page else None
 
 
 #: Page models that serve the support section; a site with its own page built from the mixin adds it here.

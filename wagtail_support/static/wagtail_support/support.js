@@ -2,7 +2,9 @@
  * - focus the error summary after a failed submit,
  * - preview Markdown inline (POST to the preview endpoint, which returns sanitised HTML),
  * - suggest help pages while the title is typed,
- * - show only the sites of the chosen product.
+ * - show only the sites of the chosen product,
+ * - report the browser's time zone once, when the customer has none yet (the page then has a
+ *   [data-detect-zone] naming the endpoint); without this file the server's zone is used until one is chosen.
  */
 (function () {
     "use strict";
@@ -97,8 +99,29 @@
         update();
     }
 
+    function reportTimeZone(element) {
+        var zone;
+        try {
+            zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        } catch (error) {
+            return;
+        }
+        if (!zone) {
+            return;
+        }
+        var body = new FormData();
+        body.append("time_zone", zone);
+        fetch(element.dataset.detectZone, {
+            method: "POST",
+            body: body,
+            credentials: "same-origin",
+            headers: {"X-CSRFToken": element.dataset.csrfToken}
+        }).catch(function () {});
+    }
+
     document.addEventListener("DOMContentLoaded", function () {
         focusErrorSummary();
+        document.querySelectorAll("[data-detect-zone]").forEach(reportTimeZone);
         document.querySelectorAll("form[data-preview-url]").forEach(enablePreview);
         document.querySelectorAll("form[data-suggest-url]").forEach(function (form) {
             enableSuggestions(form);

@@ -5,16 +5,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from example_site.home import demo_content
+from example_site.home import demo_content, demo_content_es
 from example_site.home.models import ContentPage, HomePage
 from wagtail_support.models import (
     CoveragePolicy,
+    CoveragePolicyPage,
     CoveredItem,
     ExcludedItem,
     ProductReference,
     SupportedProduct,
+    SupportPage,
     SupportSettings,
 )
 from wagtail_support.purchases.accounts import complete_setup
@@ -50,6 +52,7 @@ class Command(BaseCommand):
         self.ensure_products()
         self.ensure_guide(home)
         self.set_up_sites(home, policy)
+        self.ensure_spanish(home, policy)
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
         customer_password = admin_password or secrets.token_urlsafe(12)
@@ -62,6 +65,7 @@ class Command(BaseCommand):
         if settings.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
             self.stdout.write(f"E-mails the demo sends are written to {settings.EMAIL_FILE_PATH}/")
         self.stdout.write(f"Serving the example site on http://127.0.0.1:{port}/ (Ctrl+C stops it)")
+        self.stdout.write(f"The site in Spanish: http://127.0.0.1:{port}/es/")
         self.stdout.write(f"Admin login: http://127.0.0.1:{port}/admin/  user: admin  password: {password}")
         self.stdout.write(
             f"Customer login: http://127.0.0.1:{port}/support/  user: {customer.username}  "
@@ -152,6 +156,62 @@ class Command(BaseCommand):
             if not settings.team_emails:
                 settings.team_emails = demo_content.TEAM_EMAILS
                 settings.save()
+
+    def ensure_spanish(self, home, policy):
+        """The Spanish home, guide, support and policy pages and policy: Wagtail translations of the
+        English ones (``copy_for_translation``), with Spanish words, published."""
+        es = demo_content_es
+        locale, _created = Locale.objects.get_or_create(language_code=es.LANGUAGE)
+        if policy.get_translation_or_none(locale) is None:
+            translated = policy.copy_for_translation(locale)
+            translated.title, translated.intro, translated.notes = (
+                es.POLICY_TITLE,
+                es.POLICY_INTRO,
+                es.POLICY_NOTES,
+            )
+            translated.covered_items = [CoveredItem(text=t, explanation=e) for t, e in es.POLICY_COVERED]
+            translated.excluded_items = [ExcludedItem(text=t, explanation=e) for t, e in es.POLICY_EXCLUDED]
+            translated.live = False
+            translated.save()
+            translated.save_revision().publish()
+        self.translate_page(home, locale, title=es.HOME_TITLE, intro=es.HOME_INTRO)
+        for page, words in (
+            (
+                ContentPage.objects.child_of(home).filter(slug=demo_content.GUIDE_SLUG).first(),
+                {
+                    "title": es.GUIDE_TITLE,
+                    "slug": es.GUIDE_SLUG,
+                    "intro": es.GUIDE_INTRO,
+                    "body": es.GUIDE_BODY,
+                },
+            ),
+            (
+                home.get_children().type(SupportPage).first(),
+                {
+                    "title": es.SUPPORT_TITLE,
+                    "slug": es.SUPPORT_SLUG,
+                    "intro": es.SUPPORT_INTRO,
+                },
+            ),
+            (
+                home.get_children().type(CoveragePolicyPage).first(),
+                {
+                    "title": es.POLICY_PAGE_TITLE,
+                    "slug": es.POLICY_PAGE_SLUG,
+                    "intro": es.POLICY_PAGE_INTRO,
+                },
+            ),
+        ):
+            if page is not None:
+                self.translate_page(page.specific, locale, **words)
+
+    def translate_page(self, page, locale, **words):
+        if page.get_translation_or_none(locale) is not None:
+            return
+        translated = page.copy_for_translation(locale)
+        for name, value in words.items():
+            setattr(translated, name, value)
+        translated.save_revision().publish()
 
     def ensure_products(self):
         for name, kind, references, days, installations, claims in demo_content.PRODUCTS:
