@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
@@ -29,7 +30,7 @@ class CoveragePolicy(
     holds the published content and drafts wait in revisions.
     """
 
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("coverage policy title", "title"), max_length=255)
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     notes = RichTextField(_("notes"), blank=True, features=RICH_TEXT_FEATURES)
 

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
@@ -91,7 +92,7 @@ class NewTicketForm(forms.Form):
     """A new ticket about one of the customer's products with active support."""
 
     product = EntitlementChoiceField(
-        label=_("Product"),
+        label=pgettext_lazy("supported product", "Product"),
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
@@ -101,7 +102,7 @@ class NewTicketForm(forms.Form):
         },
     )
     installation = forms.ModelChoiceField(
-        label=_("Site"),
+        label=pgettext_lazy("customer website", "Site"),
         queryset=None,
         required=False,
         widget=InstallationSelect,
@@ -116,7 +117,7 @@ class NewTicketForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
     )
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("ticket title", "Title"),
         max_length=200,
         help_text=_("A short summary, e.g. “Checkout page shows an error”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -219,11 +220,11 @@ class RateForm(forms.Form):
 
 STATUS_FILTERS = [
     ("", _("All tickets")),
-    ("open", _("Open")),
-    (TicketStatus.AWAITING_CUSTOMER, _("Awaiting you")),
+    ("open", pgettext_lazy("ticket status", "Open")),
+    (TicketStatus.AWAITING_CUSTOMER, pgettext_lazy("ticket status", "Awaiting you")),
     (TicketStatus.AWAITING_STAFF, _("Awaiting the team")),
-    (TicketStatus.NEW, _("New")),
-    (TicketStatus.CLOSED, _("Closed")),
+    (TicketStatus.NEW, pgettext_lazy("ticket status", "New")),
+    (TicketStatus.CLOSED, pgettext_lazy("ticket status", "Closed")),
 ]
 
 

@@ -3,9 +3,13 @@
  * - preview Markdown inline (POST to the preview endpoint, which returns sanitised HTML),
  * - suggest help pages while the title is typed,
  * - show only the sites of the chosen product.
+ * Its few words come from Django's JavaScript catalogue (the app's jsi18n/ view, loaded before this file);
+ * without that script they stay in English and everything still works.
  */
 (function () {
     "use strict";
+
+    var gettext = typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
 
     function csrfToken(form) {
         var input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -30,6 +34,7 @@
         button.hidden = false;
         button.addEventListener("click", function (event) {
             event.preventDefault();
+            region.textContent = gettext("Loading the preview…");
             var body = new FormData();
             body.append("body", textarea.value);
             fetch(url, {
@@ -46,7 +51,7 @@
                 box.innerHTML = html;
                 region.replaceChildren(box);
             }).catch(function () {
-                region.textContent = button.dataset.errorText || "";
+                region.textContent = gettext("The preview could not be loaded. Your text is still here and you can send it.");
             });
         });
     }
