@@ -6,6 +6,7 @@ Forms check what the customer typed; the rules of tickets live in ``tickets.serv
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -13,6 +14,17 @@ from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
 from wagtail_support.tickets.attachments import accept_attribute, validate_uploads
 from wagtail_support.tickets.models import TicketStatus
+
+
+def _attachments_help_text():
+    return _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.") % {
+        "count": support_settings.ATTACHMENTS_PER_MESSAGE
+    }
+
+
+# Fields are built when their form class is, at import: the text is made when it is shown, in the
+# visitor's language.
+attachments_help_text = lazy(_attachments_help_text, str)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -31,11 +43,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept_attribute()}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
-        kwargs.setdefault(
-            "help_text",
-            _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.")
-            % {"count": support_settings.ATTACHMENTS_PER_MESSAGE},
-        )
+        kwargs.setdefault("help_text", attachments_help_text())
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
