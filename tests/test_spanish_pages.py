@@ -1,15 +1,18 @@
-"""A Spanish visitor reads the customer pages in Spanish: no text on them is one of our English msgids left
-untranslated (checked against the shipped catalogue, not by eye)."""
+"""A Spanish visitor reads the customer pages and e-mails in Spanish: no text on them is one of our English
+msgids left untranslated (checked against the shipped catalogue, not by eye)."""
 
 import re
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.conftest import ROOT
 from tests.factories import EntitlementFactory, InstallationFactory, UserFactory, publish_support_page
 from tests.po_files import PLACEHOLDER, read_po
+from wagtail_support.notifications.models import Notification
+from wagtail_support.notifications.render import render_email
 from wagtail_support.tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +76,24 @@ def test_customer_pages_have_no_english_msgid_left(client, ann):
         soup, texts = visible_texts(response.content.decode())
         assert soup.html["lang"] == "es", path
         assert english_left(texts, english) == [], f"English left on {path}"
+
+
+def test_ticket_emails_in_spanish_have_no_english_msgid_left():
+    cache.clear()
+    publish_support_page()
+    ann = UserFactory(username="ann", email="ann@example.com")
+    agent = UserFactory(username="agent", is_staff=True, is_superuser=True)
+    entitlement = EntitlementFactory(purchase__customer=ann)
+    with translation.override("es"):  # the customer's requests (the worker then renders in that language)
+        ticket = services.open_ticket(ann, entitlement, "El pago falla", "Error.")
+        services.reply(ticket, agent, "Ya está arreglado.")
+        services.close(ticket, ann)
+    english = english_msgids()
+    sent = Notification.objects.filter(language="es")
+    assert {"ticket_opened_customer", "ticket_reply_customer"} <= set(sent.values_list("kind", flat=True))
+    for notification in sent:
+        with translation.override("en"):  # the worker's own language does not matter
+            email = render_email(notification)
+        texts = [email.subject.strip(), *(" ".join(line.split()) for line in email.body.splitlines())]
+        texts += visible_texts(email.alternatives[0][0])[1]
+        assert english_left(texts, english) == [], f"English left in {notification.kind}"
