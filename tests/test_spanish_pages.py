@@ -9,10 +9,18 @@ from django.core.cache import cache
 from django.utils import translation
 
 from tests.conftest import ROOT
-from tests.factories import EntitlementFactory, InstallationFactory, UserFactory, publish_support_page
+from tests.factories import (
+    EntitlementFactory,
+    InstallationFactory,
+    SupportedProductFactory,
+    UserFactory,
+    publish_support_page,
+)
 from tests.po_files import PLACEHOLDER, read_po
+from tests.test_purchase_service import order
 from wagtail_support.notifications.models import Notification
 from wagtail_support.notifications.render import render_email
+from wagtail_support.purchases.services import record_purchase
 from wagtail_support.tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +86,7 @@ def test_customer_pages_have_no_english_msgid_left(client, ann):
         assert english_left(texts, english) == [], f"English left on {path}"
 
 
-def test_ticket_emails_in_spanish_have_no_english_msgid_left():
+def test_emails_in_spanish_have_no_english_msgid_left():
     cache.clear()
     publish_support_page()
     ann = UserFactory(username="ann", email="ann@example.com")
@@ -87,10 +95,20 @@ def test_ticket_emails_in_spanish_have_no_english_msgid_left():
     with translation.override("es"):  # the customer's requests (the worker then renders in that language)
         ticket = services.open_ticket(ann, entitlement, "El pago falla", "Error.")
         services.reply(ticket, agent, "Ya está arreglado.")
-        services.close(ticket, ann)
+        services.close(ticket, agent)
+        SupportedProductFactory(name="Aurora", references=["AURORA"])
+        for email in ("ann@example.com", "nueva@example.com"):  # an existing account and a new one
+            record_purchase(order(external_id=email, email=email, lines=(("AURORA", 1),)))
     english = english_msgids()
     sent = Notification.objects.filter(language="es")
-    assert {"ticket_opened_customer", "ticket_reply_customer"} <= set(sent.values_list("kind", flat=True))
+    kinds = {
+        "ticket_opened_customer",
+        "ticket_reply_customer",
+        "ticket_status_customer",
+        "welcome",
+        "purchase_added",
+    }
+    assert kinds <= set(sent.values_list("kind", flat=True))
     for notification in sent:
         with translation.override("en"):  # the worker's own language does not matter
             email = render_email(notification)
