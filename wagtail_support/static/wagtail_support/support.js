@@ -3,12 +3,12 @@
  * - preview Markdown inline (POST to the preview endpoint, which returns sanitised HTML),
  * - suggest help pages while the title is typed,
  * - show only the sites of the chosen product.
- * Its few words come from Django's JavaScript catalogue (the app's jsi18n/ view, loaded before this file);
- * without that script they stay in English and everything still works.
  */
 (function () {
     "use strict";
 
+    // The few words below come from Django's JavaScript catalogue (the app's jsi18n/ view, loaded
+    // before this file); without that script they stay in English and everything still works.
     var gettext = typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
 
     function csrfToken(form) {
