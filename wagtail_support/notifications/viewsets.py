@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views import View
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
@@ -148,7 +147,7 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         Column("attempts", label=_("Attempts"), sort_key="attempts"),
         Column("last_error", label=_("Last error")),
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
-        DateColumn("sent_at", label=pgettext_lazy("outbox status", "Sent"), sort_key="sent_at"),
+        DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
         RetryColumn("retry", label=""),
     ]
 
