@@ -16,17 +16,6 @@ from wagtail_support.tickets.attachments import accept_attribute, validate_uploa
 from wagtail_support.tickets.models import TicketStatus
 
 
-def _attachments_help_text():
-    return _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.") % {
-        "count": support_settings.ATTACHMENTS_PER_MESSAGE
-    }
-
-
-# Fields are built when their form class is, at import: the text is made when it is shown, in the
-# visitor's language.
-attachments_help_text = lazy(_attachments_help_text, str)
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -51,6 +40,17 @@ class AttachmentsField(forms.FileField):
         files = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
         validate_uploads(files)
         return files
+
+
+def _attachments_help_text():
+    return _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.") % {
+        "count": support_settings.ATTACHMENTS_PER_MESSAGE
+    }
+
+
+# Fields are built when their form class is, at import: the text is made when it is shown, in the
+# visitor's language.
+attachments_help_text = lazy(_attachments_help_text, str)
 
 
 def message_field(label):
