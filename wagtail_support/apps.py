@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WagtailSupportConfig(AppConfig):
     name = "wagtail_support"
     label = "wagtail_support"
-    verbose_name = _("Support")
+    verbose_name = pgettext_lazy("support section", "Support")
     default_auto_field = "django.db.models.BigAutoField"
 
     def import_models(self):

@@ -5,7 +5,7 @@ viewsets in it (coverage policies, products) get their choosers and snippet regi
 ``ModelViewSet``s such as the outbox work in it too.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.menu import SubmenuMenuItem
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -34,7 +34,7 @@ class SupportSubmenuItem(OutboxAttentionMenuItemMixin, SubmenuMenuItem):
 
 
 class SupportMenuGroup(SnippetViewSetGroup):
-    menu_label = _("Support")
+    menu_label = pgettext_lazy("support section", "Support")
     menu_icon = "help"
     menu_order = 250
     items = SUPPORT_VIEWSETS

@@ -7,6 +7,7 @@ webhooks live here; the support section itself is a Wagtail page the editor plac
 """
 
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from wagtail_support.login import views as login_views
 from wagtail_support.purchases import views
@@ -32,6 +33,8 @@ urlpatterns = [
     path("account/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("account/resend/", views.ResendSetupView.as_view(), name="resend_setup"),
     path("account/resend/sent/", views.resend_setup_done, name="resend_setup_done"),
+    # The words of support.js in the visitor's language (only this app's djangojs catalogue).
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["wagtail_support"]), name="jsi18n"),
     path("webhooks/stripe/", webhook_views.stripe_webhook, name="stripe_webhook"),
     path("webhooks/partners/<slug:slug>/", webhook_views.partner_webhook, name="partner_webhook"),
 ]

@@ -73,6 +73,8 @@ def test_the_distributions_pass_twine_check_and_hold_what_they_should(host_site)
         "wagtail_support/static/wagtail_support/support.css",
         "wagtail_support/static/wagtail_support/support.js",
         "wagtail_support/migrations/0001_initial.py",
+        "wagtail_support/locale/es/LC_MESSAGES/django.mo",
+        "wagtail_support/locale/es/LC_MESSAGES/djangojs.mo",
     ):
         assert needed in wheel
     with tarfile.open(host_site.sdist) as sdist:

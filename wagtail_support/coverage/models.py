@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
@@ -38,7 +39,7 @@ class CoveragePolicy(
     translation in the visitor's locale is picked when it is shown (``coverage.services``).
     """
 
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("coverage policy title", "title"), max_length=255)
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     notes = RichTextField(_("notes"), blank=True, features=RICH_TEXT_FEATURES)
 

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from wagtail_support.purchases.models import PurchaseStatus, SupportedProduct
@@ -45,7 +46,7 @@ class ManualPurchaseForm(forms.Form):
     name = forms.CharField(label=_("Customer name"), max_length=255, required=False)
     product = forms.ModelChoiceField(
         queryset=None,
-        label=_("Product"),
+        label=pgettext_lazy("supported product", "Product"),
         help_text=_("Only products with a shop reference can be recorded."),
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1)

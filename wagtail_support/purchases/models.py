@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
@@ -134,11 +134,11 @@ class ProductReference(Orderable):
 
 
 class PurchaseStatus(models.TextChoices):
-    PAID = "paid", _("Paid")
-    REFUNDED = "refunded", _("Refunded")
-    CANCELLED = "cancelled", _("Cancelled")
+    PAID = "paid", pgettext_lazy("purchase status", "Paid")
+    REFUNDED = "refunded", pgettext_lazy("purchase status", "Refunded")
+    CANCELLED = "cancelled", pgettext_lazy("purchase status", "Cancelled")
     # Paid, but no line names a product the site knows: kept for staff to map, no account, no e-mail.
-    UNMAPPED = "unmapped", _("Needs mapping")
+    UNMAPPED = "unmapped", pgettext_lazy("purchase status", "Needs mapping")
 
 
 class Purchase(models.Model):
@@ -218,7 +218,10 @@ class Entitlement(models.Model):
         related_name="support_entitlements",
     )
     product = models.ForeignKey(
-        SupportedProduct, verbose_name=_("product"), on_delete=models.PROTECT, related_name="entitlements"
+        SupportedProduct,
+        verbose_name=pgettext_lazy("supported product", "product"),
+        on_delete=models.PROTECT,
+        related_name="entitlements",
     )
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     support_until = models.DateField(_("support until"), null=True, blank=True)
@@ -266,7 +269,7 @@ class Installation(models.Model):
     entitlement = models.ForeignKey(
         Entitlement, verbose_name=_("entitlement"), on_delete=models.CASCADE, related_name="installations"
     )
-    domain = models.CharField(_("site"), max_length=253)
+    domain = models.CharField(pgettext_lazy("customer website", "site"), max_length=253)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_filters.widgets import BooleanWidget
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -28,7 +28,7 @@ class SupportedProductViewSet(SnippetViewSet):
     model = SupportedProduct
     chooser_viewset_class = ProductChooserViewSet
     icon = "tag"
-    menu_label = _("Products")
+    menu_label = pgettext_lazy("supported product", "Products")
     list_display = ["name", "kind", "support_period_days", "installations_per_unit", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]
@@ -42,7 +42,7 @@ class SupportedProductViewSet(SnippetViewSet):
                 FieldPanel("bundled_theme_claims"),
                 FieldPanel("coverage_policy"),
             ],
-            heading=_("Support"),
+            heading=pgettext_lazy("support period", "Support"),
         ),
         FieldPanel("active"),
     ]
@@ -52,7 +52,7 @@ class PurchaseFilterSet(WagtailFilterSet):
     source = django_filters.ChoiceFilter(label=_("Source"), choices=_purchase_sources)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PurchaseStatus.choices)
     product = django_filters.ModelChoiceFilter(
-        label=_("Product"),
+        label=pgettext_lazy("supported product", "Product"),
         field_name="entitlements__product",
         queryset=SupportedProduct.objects.all(),
         distinct=True,
@@ -105,7 +105,7 @@ class PurchaseViewSet(RecordViewSetMixin, ModelViewSet):
         StatusTagColumn(
             "get_status_display", label=_("Status"), sort_key="status", primary=lambda p: p.is_paid
         ),
-        Column("products", label=_("Products"), accessor=_products),
+        Column("products", label=pgettext_lazy("supported product", "Products"), accessor=_products),
         Column("unknown_references", label=_("Unknown references"), accessor=_unknown),
     ]
 

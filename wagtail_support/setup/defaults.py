@@ -2,8 +2,9 @@
 that editors then adapt (Support → Coverage policies)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-SUPPORT_PAGE = {"title": _("Support"), "slug": "support"}
+SUPPORT_PAGE = {"title": pgettext_lazy("support section", "Support"), "slug": "support"}
 POLICY_PAGE = {"title": _("What support covers"), "slug": "what-support-covers"}
 
 POLICY_TITLE = _("Professional support")

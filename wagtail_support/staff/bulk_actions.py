@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from wagtail.admin.views.bulk_action import BulkAction
 
 from wagtail_support.staff.filters import queue_tickets
@@ -36,7 +36,7 @@ class TicketBulkAction(BulkAction):
 
 
 class CloseTicketsBulkAction(TicketBulkAction):
-    display_name = _("Close")
+    display_name = pgettext_lazy("ticket action", "Close")
     action_type = "close"
     aria_label = _("Close the selected tickets")
     template_name = "wagtail_support/admin/tickets/bulk_close.html"

@@ -17,6 +17,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table, TitleColumn
 
 from wagtail_support.tickets.workflow import is_overdue
@@ -36,13 +37,16 @@ class RenderState(dict):
     def of(cls, parent_context):
         state = parent_context.get("queue_render_state")
         if state is None:
+            # The words first: xgettext cannot see a gettext() call inside an f-string.
+            overdue, answered = escape(_("Overdue")), escape(pgettext("ticket", "answered"))
+            unread = escape(pgettext("ticket", "Unread"))
             state = parent_context["queue_render_state"] = cls(
                 now=timezone.now(),
                 format=get_format("SHORT_DATETIME_FORMAT"),
                 ago=_("%(time)s ago"),
-                overdue=f' <span class="w-status w-status--label">{escape(_("Overdue"))}</span>',
-                answered=f' <span class="w-sr-only">{escape(_("answered"))}</span>',
-                unread=f' <span class="w-status w-status--primary">{escape(_("Unread"))}</span>',
+                overdue=f' <span class="w-status w-status--label">{overdue}</span>',
+                answered=f' <span class="w-sr-only">{answered}</span>',
+                unread=f' <span class="w-status w-status--primary">{unread}</span>',
                 select=escape(_("Select")),
             )
         return state

@@ -7,6 +7,7 @@ the status select shows what is in force, and "Any status" lists everything.
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.widgets import BooleanWidget
 from wagtail.admin.filters import WagtailFilterSet
 
@@ -40,7 +41,9 @@ class TicketFilterSet(WagtailFilterSet):
         empty_label=None,
         method="filter_status",
     )
-    product = django_filters.ChoiceFilter(label=_("Product"), choices=())  # filled per request
+    product = django_filters.ChoiceFilter(
+        label=pgettext_lazy("supported product", "Product"), choices=()
+    )  # filled per request
     assignee = django_filters.ChoiceFilter(
         label=_("Assignee"),
         choices=[(MINE, _("Mine")), (UNASSIGNED, _("Unassigned"))],

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.search import index
 
 
@@ -14,11 +15,11 @@ class CannedResponseQuerySet(models.QuerySet):
 class CannedResponse(index.Indexed, models.Model):
     """A ready-made reply (Markdown) that agents insert into a ticket and adapt before sending."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("canned response title", "title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown, as in a reply."))
     product = models.ForeignKey(
         "wagtail_support.SupportedProduct",
-        verbose_name=_("product"),
+        verbose_name=pgettext_lazy("supported product", "product"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

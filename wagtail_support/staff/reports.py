@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
@@ -211,15 +211,17 @@ class ReportView(TemplateView):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="support-report.csv"'
         writer = CsvWriter(response)  # product names are typed by people: no formulas
-        writer.writerow([_("Week"), _("Opened"), _("Closed")])
+        writer.writerow(
+            [_("Week"), pgettext("tickets in a report", "Opened"), pgettext("tickets in a report", "Closed")]
+        )
         for week, opened, closed in data["weeks"]:
             writer.writerow([week.isoformat(), opened, closed])
         writer.writerow([])
         writer.writerow(
             [
-                _("Product"),
-                _("Opened"),
-                _("Closed"),
+                pgettext("supported product", "Product"),
+                pgettext("tickets in a report", "Opened"),
+                pgettext("tickets in a report", "Closed"),
                 _("Answered"),
                 _("Median first response (hours)"),
                 _("90th percentile first response (hours)"),

@@ -3,6 +3,7 @@
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -74,9 +75,13 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
             sort_key="id",
             get_title_id=lambda ticket: f"ticket_{ticket.pk}_title",
         ),
-        TextColumn("title", label=_("Title"), sort_key="title"),
+        TextColumn("title", label=pgettext_lazy("ticket title", "Title"), sort_key="title"),
         TextColumn("customer", label=_("Customer"), accessor=_customer),
-        TextColumn("product", label=_("Product"), accessor=lambda ticket: ticket.product.name),
+        TextColumn(
+            "product",
+            label=pgettext_lazy("supported product", "Product"),
+            accessor=lambda ticket: ticket.product.name,
+        ),
         StatusColumn(
             "status",
             TicketStatus,
@@ -106,9 +111,9 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
     ]
     export_headings = {
         "reference": _("Reference"),
-        "title": _("Title"),
+        "title": pgettext_lazy("ticket title", "Title"),
         "customer.email": _("Customer e-mail"),
-        "product.name": _("Product"),
+        "product.name": pgettext_lazy("supported product", "Product"),
         "get_status_display": _("Status"),
         "get_priority_display": _("Priority"),
         "assignee": _("Assignee"),

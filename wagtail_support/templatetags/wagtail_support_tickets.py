@@ -5,17 +5,17 @@
 """
 
 from django import template
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail_support.tickets.models import TicketStatus
 
 register = template.Library()
 
 CUSTOMER_STATUS = {
-    TicketStatus.NEW: _("New"),
-    TicketStatus.AWAITING_STAFF: _("Awaiting the team"),
-    TicketStatus.AWAITING_CUSTOMER: _("Awaiting you"),
-    TicketStatus.CLOSED: _("Closed"),
+    TicketStatus.NEW: pgettext_lazy("ticket status", "New"),
+    TicketStatus.AWAITING_STAFF: pgettext_lazy("ticket status", "Awaiting the team"),
+    TicketStatus.AWAITING_CUSTOMER: pgettext_lazy("ticket status", "Awaiting you"),
+    TicketStatus.CLOSED: pgettext_lazy("ticket status", "Closed"),
 }
 STATUS_BADGE = {
     TicketStatus.NEW: "info",

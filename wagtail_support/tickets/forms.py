@@ -6,8 +6,9 @@ Forms check what the customer typed; the rules of tickets live in ``tickets.serv
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
@@ -47,11 +48,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept_attribute()}))
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
-        kwargs.setdefault(
-            "help_text",
-            _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.")
-            % {"count": support_settings.ATTACHMENTS_PER_MESSAGE},
-        )
+        kwargs.setdefault("help_text", attachments_help_text())
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -74,6 +71,17 @@ class AttachmentsField(forms.FileField):
         files = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
         validate_uploads(files)
         return files
+
+
+def _attachments_help_text():
+    return _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.") % {
+        "count": support_settings.ATTACHMENTS_PER_MESSAGE
+    }
+
+
+# Fields are built when their form class is, at import: the text is made when it is shown, in the
+# visitor's language.
+attachments_help_text = lazy(_attachments_help_text, str)
 
 
 def message_field(label):
@@ -123,7 +131,7 @@ class NewTicketForm(forms.Form):
     """A new ticket about one of the customer's products with active support."""
 
     product = EntitlementChoiceField(
-        label=_("Product"),
+        label=pgettext_lazy("supported product", "Product"),
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
@@ -133,7 +141,7 @@ class NewTicketForm(forms.Form):
         },
     )
     installation = forms.ModelChoiceField(
-        label=_("Site"),
+        label=pgettext_lazy("customer website", "Site"),
         queryset=None,
         required=False,
         widget=InstallationSelect,
@@ -148,7 +156,7 @@ class NewTicketForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
     )
     title = forms.CharField(
-        label=_("Title"),
+        label=pgettext_lazy("ticket title", "Title"),
         max_length=200,
         help_text=_("A short summary, e.g. “Checkout page shows an error”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -251,11 +259,11 @@ class RateForm(forms.Form):
 
 STATUS_FILTERS = [
     ("", _("All tickets")),
-    ("open", _("Open")),
-    (TicketStatus.AWAITING_CUSTOMER, _("Awaiting you")),
+    ("open", pgettext_lazy("ticket status", "Open")),
+    (TicketStatus.AWAITING_CUSTOMER, pgettext_lazy("ticket status", "Awaiting you")),
     (TicketStatus.AWAITING_STAFF, _("Awaiting the team")),
-    (TicketStatus.NEW, _("New")),
-    (TicketStatus.CLOSED, _("Closed")),
+    (TicketStatus.NEW, pgettext_lazy("ticket status", "New")),
+    (TicketStatus.CLOSED, pgettext_lazy("ticket status", "Closed")),
 ]
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail_support.conf import support_settings
 from wagtail_support.tickets.storage import attachment_storage, attachment_upload_to
@@ -12,20 +13,20 @@ PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
 
 
 class TicketStatus(models.TextChoices):
-    NEW = "new", _("New")
-    AWAITING_STAFF = "awaiting_staff", _("Awaiting the team")
-    AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting the customer")
-    CLOSED = "closed", _("Closed")
+    NEW = "new", pgettext_lazy("ticket status", "New")
+    AWAITING_STAFF = "awaiting_staff", pgettext_lazy("ticket status", "Awaiting the team")
+    AWAITING_CUSTOMER = "awaiting_customer", pgettext_lazy("ticket status", "Awaiting the customer")
+    CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.AWAITING_STAFF, TicketStatus.AWAITING_CUSTOMER)
 
 
 class TicketPriority(models.IntegerChoices):
-    LOW = 10, _("Low")
-    NORMAL = 20, _("Normal")
-    HIGH = 30, _("High")
-    URGENT = 40, _("Urgent")
+    LOW = 10, pgettext_lazy("ticket priority", "Low")
+    NORMAL = 20, pgettext_lazy("ticket priority", "Normal")
+    HIGH = 30, pgettext_lazy("ticket priority", "High")
+    URGENT = 40, pgettext_lazy("ticket priority", "Urgent")
 
 
 class Ticket(models.Model):
@@ -45,13 +46,13 @@ class Ticket(models.Model):
     )
     product = models.ForeignKey(
         "wagtail_support.SupportedProduct",
-        verbose_name=_("product"),
+        verbose_name=pgettext_lazy("supported product", "product"),
         on_delete=models.PROTECT,
         related_name="tickets",
     )
     installation = models.ForeignKey(
         "wagtail_support.Installation",
-        verbose_name=_("site"),
+        verbose_name=pgettext_lazy("customer website", "site"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -75,7 +76,7 @@ class Ticket(models.Model):
         related_name="+",
         help_text=_("The support section the ticket was opened from; e-mails link to it."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("ticket title", "title"), max_length=200)
     status = models.CharField(
         _("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW
     )

@@ -9,6 +9,10 @@
 (function () {
     "use strict";
 
+    // The few words below come from Django's JavaScript catalogue (the app's jsi18n/ view, loaded
+    // before this file); without that script they stay in English and everything still works.
+    var gettext = typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
+
     function csrfToken(form) {
         var input = form.querySelector("input[name=csrfmiddlewaretoken]");
         return input ? input.value : "";
@@ -32,6 +36,7 @@
         button.hidden = false;
         button.addEventListener("click", function (event) {
             event.preventDefault();
+            region.textContent = gettext("Loading the preview…");
             var body = new FormData();
             body.append("body", textarea.value);
             fetch(url, {
@@ -48,7 +53,7 @@
                 box.innerHTML = html;
                 region.replaceChildren(box);
             }).catch(function () {
-                region.textContent = button.dataset.errorText || "";
+                region.textContent = gettext("The preview could not be loaded. Your text is still here and you can send it.");
             });
         });
     }
