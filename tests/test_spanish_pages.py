@@ -18,6 +18,7 @@ from tests.factories import (
 )
 from tests.po_files import PLACEHOLDER, read_po
 from tests.test_purchase_service import order
+from wagtail_support.customers.preferences import remember_language
 from wagtail_support.notifications.models import Notification
 from wagtail_support.notifications.render import render_email
 from wagtail_support.purchases.services import record_purchase
@@ -74,8 +75,14 @@ def test_customer_pages_have_no_english_msgid_left(client, ann):
     sources = {source for source, _ in english}
     assert {"My tickets", "Site", "Support until %(date)s"} <= sources
     assert "%(counter)s ticket" not in sources
-    anonymous = ["/support-center/account/login/", "/support-center/account/password-reset/"]
-    signed_in = ["/support/", "/support/new/", "/support/products/", f"/support/{ann['ticket'].reference}/"]
+    # The example site serves Spanish under /es/ (i18n_patterns); unprefixed paths are its default language.
+    anonymous = ["/es/support-center/account/login/", "/es/support-center/account/password-reset/"]
+    signed_in = [
+        "/es/support/",
+        "/es/support/new/",
+        "/es/support/products/",
+        f"/es/support/{ann['ticket'].reference}/",
+    ]
     for path in anonymous + signed_in:
         if path == signed_in[0]:
             client.force_login(ann["user"])
@@ -92,6 +99,7 @@ def test_emails_in_spanish_have_no_english_msgid_left():
     ann = UserFactory(username="ann", email="ann@example.com")
     agent = UserFactory(username="agent", is_staff=True, is_superuser=True)
     entitlement = EntitlementFactory(purchase__customer=ann)
+    remember_language(ann, "es")  # chosen on the customer's first visit, or in Preferences
     with translation.override("es"):  # the customer's requests (the worker then renders in that language)
         ticket = services.open_ticket(ann, entitlement, "El pago falla", "Error.")
         services.reply(ticket, agent, "Ya está arreglado.")
