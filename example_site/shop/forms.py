@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from example_site.shop.catalogue import CATALOGUE
 
@@ -22,7 +23,7 @@ class CheckoutForm(forms.Form):
         error_messages={"required": _("Enter your name.")},
     )
     product = forms.ChoiceField(
-        label=_("Product"),
+        label=pgettext_lazy("supported product", "Product"),
         choices=[(item.sku, item.title) for item in CATALOGUE],
         widget=forms.RadioSelect,
         error_messages={
