@@ -21,6 +21,7 @@ from django.utils import timezone
 from wagtail_support.conf import support_settings
 from wagtail_support.inbound import handling, parsing
 from wagtail_support.inbound.models import InboundMessage, InboundStatus
+from wagtail_support.notifications import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -72,17 +73,13 @@ def queue_processing(inbound_id, countdown=None):
     """Hand one row to Celery. A broker that is down is logged, not raised: the sweep queues it later."""
     from wagtail_support.inbound.tasks import process_inbound_message
 
-    options = {"retry": False}
-    if support_settings.CELERY_QUEUE:
-        options["queue"] = support_settings.CELERY_QUEUE
-    if countdown:
-        options["countdown"] = countdown
-    try:
-        process_inbound_message.apply_async((inbound_id,), **options)
-    except Exception:
-        logger.warning("Could not queue inbound e-mail %s; the sweep will.", inbound_id, exc_info=True)
-        return False
-    return True
+    return outbox.publish(
+        process_inbound_message,
+        inbound_id,
+        support_settings.CELERY_QUEUE,
+        countdown,
+        fallback="the inbound sweep will process it",
+    )
 
 
 def _stale_claim():

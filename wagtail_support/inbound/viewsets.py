@@ -12,28 +12,13 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from wagtail_support.admin_viewsets import RecordViewSetMixin
+from wagtail_support.admin_viewsets import RecordViewSetMixin, RetryColumn, next_url
 from wagtail_support.inbound import services
 from wagtail_support.inbound.models import InboundMessage, InboundStatus
 
 RETRY_PERMISSION = "wagtail_support.retry_inboundmessage"
 DOWNLOAD_PERMISSION = "wagtail_support.download_inboundmessage"
 DONE_STATUSES = (InboundStatus.ATTACHED, InboundStatus.OPENED_TICKET)
-
-
-class InboundRetryColumn(Column):
-    cell_template_name = "wagtail_support/admin/outbox_retry_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context["request"]
-        context["retry_url"] = (
-            reverse("wagtail_support_inbound:retry", args=(quote(instance.pk),))
-            if instance.can_retry and request.user.has_perm(RETRY_PERMISSION)
-            else None
-        )
-        context["next_url"] = request.get_full_path()
-        return context
 
 
 class InboundIndexView(IndexView):
@@ -67,10 +52,7 @@ class RetryView(View):
             messages.success(request, _("The e-mail from %s will be processed again.") % (row.sender or "?"))
         else:
             messages.warning(request, _("Only failed or held e-mails can be retried."))
-        next_url = request.POST.get("next", "")
-        if not next_url.startswith("/") or next_url.startswith("//"):
-            next_url = reverse("wagtail_support_inbound:index")
-        return redirect(next_url)
+        return redirect(next_url(request, "wagtail_support_inbound:index"))
 
 
 class RawDownloadView(View):
@@ -136,7 +118,7 @@ class InboundMessageViewSet(RecordViewSetMixin, ModelViewSet):
         Column("reason", label=_("Reason")),
         Column("ticket", label=_("Ticket")),
         DateColumn("received_at", label=_("Received"), sort_key="received_at"),
-        InboundRetryColumn("retry", label=""),
+        RetryColumn("retry", "wagtail_support_inbound:retry", RETRY_PERMISSION, label=""),
     ]
 
     def get_urlpatterns(self):

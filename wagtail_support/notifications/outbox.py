@@ -104,7 +104,7 @@ def dispatch(notification_id, countdown=None):
     """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later."""
     from wagtail_support.notifications.tasks import send_notification
 
-    return _publish(send_notification, notification_id, support_settings.CELERY_QUEUE, countdown)
+    return publish(send_notification, notification_id, support_settings.CELERY_QUEUE, countdown)
 
 
 def dispatch_many(ids, queue):
@@ -115,11 +115,13 @@ def dispatch_many(ids, queue):
     from wagtail_support.notifications.tasks import send_notification, send_notifications
 
     if len(ids) == 1:
-        return _publish(send_notification, ids[0], queue)
-    return _publish(send_notifications, list(ids), queue)
+        return publish(send_notification, ids[0], queue)
+    return publish(send_notifications, list(ids), queue)
 
 
-def _publish(task, argument, queue, countdown=None):
+def publish(task, argument, queue, countdown=None, fallback="the outbox sweep will send it"):
+    """Publish ``task(argument)`` to Celery without waiting on a broker that is down: the failure is
+    logged with ``fallback`` (what picks the work up later) and False returned, never raised."""
     options = {"retry": False}
     if queue:
         options["queue"] = queue
@@ -128,9 +130,7 @@ def _publish(task, argument, queue, countdown=None):
     try:
         task.apply_async((argument,), **options)
     except Exception:
-        logger.warning(
-            "Could not queue notification %s; the outbox sweep will send it.", argument, exc_info=True
-        )
+        logger.warning("Could not queue %s for %s; %s.", task.name, argument, fallback, exc_info=True)
         return False
     return True
 

@@ -12,27 +12,12 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from wagtail_support.admin_viewsets import RecordViewSetMixin
+from wagtail_support.admin_viewsets import RecordViewSetMixin, RetryColumn, next_url
 from wagtail_support.notifications import delivery, outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
 
 RETRY_PERMISSION = "wagtail_support.retry_notification"
-
-
-class RetryColumn(Column):
-    cell_template_name = "wagtail_support/admin/outbox_retry_cell.html"
-
-    def get_cell_context_data(self, instance, parent_context):
-        context = super().get_cell_context_data(instance, parent_context)
-        request = parent_context["request"]
-        context["retry_url"] = (
-            reverse("wagtail_support_outbox:retry", args=(quote(instance.pk),))
-            if instance.can_retry and request.user.has_perm(RETRY_PERMISSION)
-            else None
-        )
-        context["next_url"] = request.get_full_path()
-        return context
 
 
 class OutboxIndexView(IndexView):
@@ -96,10 +81,7 @@ class RetryView(View):
             messages.success(request, _("The message to %s is queued again.") % notification.recipient)
         else:
             messages.warning(request, _("Only failed messages can be retried."))
-        next_url = request.POST.get("next", "")
-        if not next_url.startswith("/") or next_url.startswith("//"):
-            next_url = reverse("wagtail_support_outbox:index")
-        return redirect(next_url)
+        return redirect(next_url(request, "wagtail_support_outbox:index"))
 
 
 class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
@@ -153,7 +135,7 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
         DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
         DateColumn("bounced_at", label=_("Bounced"), sort_key="bounced_at"),
-        RetryColumn("retry", label=""),
+        RetryColumn("retry", "wagtail_support_outbox:retry", RETRY_PERMISSION, label=""),
     ]
 
     @cached_property
