@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import SupportedProductFactory, publish_support_page
+from wagtail_support.notifications.models import Notification
 from wagtail_support.notifications.render import render_email
 from wagtail_support.purchases import accounts, services
 from wagtail_support.purchases.payload import PurchaseData, PurchaseLine
@@ -262,7 +263,7 @@ def test_welcome_email_of_an_account_already_set_up_links_to_log_in(buy):
     user.save()
     accounts.complete_setup(user)  # set up before the welcome e-mail is rendered (a retry, a slow queue)
 
-    email = render_email(accounts.purchase_email(purchase, new_account=True))
+    email = render_email(Notification(**accounts.purchase_email(purchase, new_account=True)))
 
     assert "Set your password" not in email.body and "set your password" not in email.subject.lower()
     assert link_in(email, LOGIN) == LOGIN

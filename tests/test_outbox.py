@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail_support.notifications import outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.outbox import notify
+from wagtail_support.notifications.render import render_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +53,7 @@ def test_committed_notification_is_rendered_and_sent():
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html"
     assert "Hello &lt;b&gt;Ann&lt;/b&gt;" in html  # HTML is escaped
-    assert email.extra_headers["Message-ID"] == outbox.message_id_for(notification)
+    assert email.extra_headers["Message-ID"] == render_email(notification).extra_headers["Message-ID"]
 
 
 def test_rolled_back_transaction_sends_nothing_and_leaves_no_row():

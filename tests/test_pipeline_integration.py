@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from tests.conftest import DEAD_BROKER_URL, use_broker, wait_until
-from wagtail_support.notifications import outbox
+from wagtail_support.notifications import dispatcher as dispatching
 from wagtail_support.notifications.dispatcher import dispatcher
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.outbox import notify
@@ -108,7 +108,7 @@ def test_the_worker_sends_a_batch_task_row_by_row(start_worker, smtp_sink):
     with transaction.atomic():
         rows = [notify("test_message", f"batch{i}@example.com") for i in range(5)]
         transaction.get_connection().run_on_commit.clear()  # handed over below, as one task
-    outbox.dispatch_many([row.pk for row in rows], queue=None)  # Celery's default queue, as the worker reads
+    dispatching.publish([row.pk for row in rows], queue=None)  # Celery's default queue, as the worker reads
     smtp_sink.wait_for(len(rows))
     wait_until(lambda: "wagtail_support.send_notifications" in worker.output(), message="the batch task")
     wait_until(

@@ -30,6 +30,7 @@ class WagtailSupportConfig(AppConfig):
         from wagtail_support import checks  # noqa: F401 - registers the system checks
         from wagtail_support.customers import receivers as customer_receivers  # noqa: F401 - first language
         from wagtail_support.inbound import esp, outgoing
+        from wagtail_support.notifications import tasks  # noqa: F401 - the dispatcher publishes them by name
         from wagtail_support.purchases import accounts, receivers  # noqa: F401 - connects receivers, e-mail context
 
         outgoing.connect()  # threading headers and Reply-To of ticket e-mails

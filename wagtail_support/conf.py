@@ -31,6 +31,9 @@ DEFAULTS = {
     "NOTIFICATION_SENDING_TIMEOUT": 900,
     # Pending rows younger than this (seconds) are left to their own on-commit task.
     "OUTBOX_SWEEP_GRACE": 30,
+    # Rows published to Celery are left to the broker this long (seconds) before the sweep queues them
+    # again: the broker redelivers a task whose worker died (Redis: its visibility timeout).
+    "OUTBOX_REQUEUE_AFTER": 3600,
     # How often (seconds) the Celery beat schedule runs the outbox sweep.
     "OUTBOX_SWEEP_INTERVAL": 60,
     # How committed e-mails are handed to Celery: "background" (a thread of each process publishes

@@ -21,7 +21,7 @@ from django.utils import timezone
 from wagtail_support.conf import support_settings
 from wagtail_support.inbound import handling, parsing
 from wagtail_support.inbound.models import InboundMessage, InboundStatus
-from wagtail_support.notifications import outbox
+from wagtail_support.notifications.dispatcher import publish_task
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def queue_processing(inbound_id, countdown=None):
     """Hand one row to Celery. A broker that is down is logged, not raised: the sweep queues it later."""
     from wagtail_support.inbound.tasks import process_inbound_message
 
-    return outbox.publish(
+    return publish_task(
         process_inbound_message,
         inbound_id,
         support_settings.CELERY_QUEUE,

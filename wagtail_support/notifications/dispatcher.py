@@ -1,18 +1,21 @@
-"""Handing committed outbox rows to Celery from a thread of the process's own, a burst at a time.
+"""The one hand-over of committed outbox rows to Celery: ``hand_over_on_commit(ids)``.
 
-No request should wait for the broker, and shops deliver orders in bursts. So once a transaction
-commits, ``outbox.dispatch_on_commit`` gives the ids of its new rows to this process's dispatcher and
-returns. The dispatcher's thread waits up to ``NOTIFICATION_BATCH_WAIT`` seconds for the rest of a
-burst, then publishes the ids it holds as one Celery task (at most ``BATCH_SIZE`` ids per task, and
-at once when it holds that many); a lone e-mail still leaves within that wait.
+No request waits for the broker. Publishing from the request itself (Celery's ``delay_on_commit``)
+was measured to hold a request 2 s on a broker that is down and 5 s on one that is hung, per e-mail
+(``bench/broker_wait.py``). So after COMMIT the ids go to this process's dispatcher thread, which
+waits up to ``NOTIFICATION_BATCH_WAIT`` seconds for the rest of a burst and publishes the ids as one
+Celery task (at most ``BATCH_SIZE`` ids per task, at once when it holds that many).
+
+Rows are published at once, in the committing thread, where nobody waits on them: when Celery runs
+tasks eagerly (the demo, most tests), inside a Celery task (a pool child may exit right after its task,
+and billiard children skip ``atexit``), and when ``NOTIFICATION_DISPATCH`` is ``"inline"`` (servers
+that run no application threads, such as uWSGI without ``--enable-threads``).
 
 Nothing is lost when a hand-over is: a process killed before its thread published leaves its rows
-pending in the outbox, and the sweep queues them after ``OUTBOX_SWEEP_GRACE``. A broker that is down
-is logged by the thread, and the sweep sends those rows once it is back.
+pending, never marked queued, and the outbox sweep queues them after ``OUTBOX_SWEEP_GRACE``.
 
-Rows are handed over at once, in the committing thread, when Celery runs tasks eagerly (the demo,
-most tests) or when ``NOTIFICATION_DISPATCH`` is ``"inline"`` (servers that run no threads of the
-application's, such as uWSGI without ``--enable-threads``).
+This module knows the tasks by their stable names, not by importing them: ``tasks.py`` imports the
+outbox, and the outbox imports this module, so nothing imports back up.
 """
 
 import atexit
@@ -20,16 +23,76 @@ import logging
 import os
 import threading
 import time
+from functools import partial
+
+from celery import current_app, current_task
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
 
 from wagtail_support.conf import support_settings
+from wagtail_support.notifications.models import Notification, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 20  # ids per Celery task: a burst is spread over the workers, not sent by one of them
+SEND_ONE = "wagtail_support.send_notification"
+SEND_MANY = "wagtail_support.send_notifications"
+
+
+def hand_over_on_commit(ids):
+    """Hand rows written in the current transaction to Celery once it commits (at once outside one)."""
+    if ids:
+        transaction.on_commit(partial(_hand_over, list(ids), support_settings.CELERY_QUEUE), robust=True)
+
+
+def _hand_over(ids, queue):
+    if _eager() or current_task or support_settings.NOTIFICATION_DISPATCH == "inline":
+        for start in range(0, len(ids), BATCH_SIZE):
+            publish(ids[start : start + BATCH_SIZE], queue)
+    else:
+        for notification_id in ids:
+            dispatcher.submit(notification_id, queue)
+
+
+def publish(ids, queue=None, countdown=None):
+    """Publish rows as one task on ``queue`` (None: Celery's default) and mark them queued, so the sweep
+    leaves them to the broker. A broker that is down is logged, not raised: the sweep sends them later.
+    """
+    ids = list(ids)
+    name, argument = (SEND_ONE, ids[0]) if len(ids) == 1 else (SEND_MANY, ids)
+    published = publish_task(current_app.tasks[name], argument, queue, countdown)
+    if published and not _eager():  # an eager task has already run
+        try:
+            Notification.objects.filter(pk__in=ids, status=NotificationStatus.PENDING).update(
+                queued_at=timezone.now()
+            )
+        except DatabaseError:  # published all the same; the sweep may queue them once more
+            logger.warning("Could not mark notifications %s queued.", ids, exc_info=True)
+    return published
+
+
+def publish_task(task, argument, queue, countdown=None, fallback="the outbox sweep will send it"):
+    """Publish ``task(argument)`` to Celery without retrying a broker that is down: the failure is logged
+    with ``fallback`` (what picks the work up later) and False returned, never raised."""
+    options = {"retry": False}
+    if queue:
+        options["queue"] = queue
+    if countdown:
+        options["countdown"] = countdown
+    try:
+        task.apply_async((argument,), **options)
+    except Exception:
+        logger.warning("Could not queue %s for %s; %s.", task.name, argument, fallback, exc_info=True)
+        return False
+    return True
+
+
+def _eager():
+    return current_app.conf.task_always_eager
 
 
 class Dispatcher:
-    """Collects ids from any thread; one thread of its own calls ``publish(queue, ids)`` in batches.
+    """Collects ids from any thread; one thread of its own calls ``publish(ids, queue)`` in batches.
 
     Each id keeps the Celery queue it was handed over for, since settings may change before the
     thread publishes it; a batch holds ids of one queue.
@@ -79,9 +142,11 @@ class Dispatcher:
                     self._ready.wait(remaining)
                 queue, batch = self._take()
             try:
-                self._publish(queue, batch)
+                self._publish(batch, queue)
             except Exception:  # never let the thread die: the sweep sends what was not published
                 logger.exception("Could not hand notifications %s to Celery; the outbox sweep will.", batch)
+            finally:
+                connections.close_all()  # this thread's own connections only: none is held between bursts
             with self._ready:
                 self._publishing = False
                 self._ready.notify_all()
@@ -96,14 +161,8 @@ class Dispatcher:
         return queue, [notification_id for _, notification_id in batch]
 
 
-def _publish(queue, ids):
-    from wagtail_support.notifications.outbox import dispatch_many
-
-    dispatch_many(ids, queue=queue)
-
-
-dispatcher = Dispatcher(_publish)
-# A forked child (a Celery or web worker) starts with no thread and none of its parent's ids.
+dispatcher = Dispatcher(publish)
+# A forked child (a gunicorn or Celery worker) starts with no thread and none of its parent's ids.
 os.register_at_fork(after_in_child=dispatcher._reset)
 # At exit, publish what is still held (bounded: the sweep sends anything left).
 atexit.register(dispatcher.flush, 2.0)

@@ -29,6 +29,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # When the row was last published to Celery: the sweep leaves it to the broker for a while.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Threading and bounces (inbound e-mail): the Message-ID the e-mail went out with, recorded when it
     # is sent (``inbound.threading.record_sent``), the ticket it belongs to, and a bounce reported for it.

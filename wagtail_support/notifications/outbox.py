@@ -1,7 +1,8 @@
 """The notification outbox: the one way the app sends e-mail.
 
-``notify()`` writes a row in the caller's transaction and hands it to Celery once that
-transaction commits. ``deliver()`` claims a row before sending, so a task, a retry and the
+``notify()`` (and ``notify_many()`` for imports) is the only writer of outbox rows: it writes a
+row in the caller's transaction and hands it to Celery once that transaction commits
+(``dispatcher.hand_over_on_commit``). ``deliver()`` claims a row before sending, so a task, a retry and the
 sweep racing each other send it once. A row whose sender died mid-send is never re-sent
 automatically: it is marked failed with a note, for a person to retry from the admin.
 """
@@ -12,7 +13,6 @@ import smtplib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 
 from wagtail_support.conf import support_settings
 from wagtail_support.notifications import delivery
-from wagtail_support.notifications.dispatcher import dispatcher
+from wagtail_support.notifications.dispatcher import BATCH_SIZE, hand_over_on_commit, publish
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.render import render_email, template_names
 
@@ -44,32 +44,37 @@ class DeliveryResult:
 def notify(kind, recipient, context=None, dedupe_key=None, language=None):
     """Queue the e-mail ``kind`` for ``recipient`` and return its outbox row.
 
-    The row is written in the caller's transaction; a Celery task is dispatched after that
-    transaction commits, so a rolled-back request sends nothing. A second call with the same
-    ``dedupe_key`` returns the existing row and queues nothing. ``context`` must be
-    JSON-serialisable: it is rendered later, in the worker, with the templates of ``kind``.
+    The row is written in the caller's transaction and handed to Celery after that transaction
+    commits, so a rolled-back request sends nothing. A second call with the same ``dedupe_key``
+    returns the existing row and queues nothing. ``context`` must be JSON-serialisable: it is
+    rendered later, in the worker, with the templates of ``kind``.
     """
-    return enqueue(new_notification(kind, recipient, context, dedupe_key, language))
-
-
-def enqueue(notification):
-    """Write an unsaved row of ``new_notification`` and dispatch it after COMMIT, as ``notify`` does.
-
-    Returns the row, or the one already queued under its dedupe key (then nothing is dispatched).
-    """
+    notification = _row(kind, recipient, context, dedupe_key, language)
     try:
         with transaction.atomic():
             notification.save(force_insert=True)
     except IntegrityError:  # already queued under this dedupe key
         return Notification.objects.get(dedupe_key=notification.dedupe_key)
-    dispatch_on_commit(notification)
+    hand_over_on_commit([notification.pk])
     return notification
 
 
-def new_notification(kind, recipient, context=None, dedupe_key=None, language=None):
-    """The outbox row ``notify`` would write, unsaved: ``enqueue`` writes it, or code that writes it
-    together with other rows, and then calls ``dispatch_on_commit`` (unless its dedupe key was taken).
+def notify_many(emails):
+    """``notify`` for many e-mails at once (the CSV import): ``emails`` holds ``notify``'s keyword
+    arguments, one dict per e-mail. Rows written in one statement; those whose dedupe key is taken are
+    skipped. Returns the new rows.
     """
+    rows = {}
+    for arguments in emails:
+        row = _row(**arguments)
+        rows.setdefault(row.dedupe_key, row)
+    taken = set(Notification.objects.filter(dedupe_key__in=list(rows)).values_list("dedupe_key", flat=True))
+    new = Notification.objects.bulk_create([row for key, row in rows.items() if key not in taken])
+    hand_over_on_commit([row.pk for row in new])
+    return new
+
+
+def _row(kind, recipient, context=None, dedupe_key=None, language=None):
     get_template(template_names(kind)["subject"])  # fail in the caller, not in the worker
     return Notification(
         kind=kind,
@@ -79,60 +84,6 @@ def new_notification(kind, recipient, context=None, dedupe_key=None, language=No
         dedupe_key=dedupe_key or f"{kind}:{uuid.uuid4()}",
         next_attempt_at=timezone.now(),
     )
-
-
-def dispatch_on_commit(notification):
-    """Hand a newly written row to Celery once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(hand_over, notification.pk), robust=True)
-
-
-def hand_over(notification_id):
-    """Give a committed row to this process's dispatcher thread, or publish it here and now.
-
-    Here and now when Celery runs tasks eagerly (the task then sends the e-mail in this thread) or
-    when ``NOTIFICATION_DISPATCH`` is ``"inline"``; see ``notifications.dispatcher``.
-    """
-    from wagtail_support.notifications.tasks import send_notification
-
-    if send_notification.app.conf.task_always_eager or support_settings.NOTIFICATION_DISPATCH == "inline":
-        dispatch(notification_id)
-    else:  # the queue as the settings are now, whenever the thread publishes
-        dispatcher.submit(notification_id, support_settings.CELERY_QUEUE)
-
-
-def dispatch(notification_id, countdown=None):
-    """Hand one row to Celery. A broker that is down is logged, not raised: the sweep sends it later."""
-    from wagtail_support.notifications.tasks import send_notification
-
-    return publish(send_notification, notification_id, support_settings.CELERY_QUEUE, countdown)
-
-
-def dispatch_many(ids, queue):
-    """Hand rows to Celery as one task on ``queue`` (None: Celery's default); one row as ``dispatch`` does.
-
-    A broker that is down is logged, not raised.
-    """
-    from wagtail_support.notifications.tasks import send_notification, send_notifications
-
-    if len(ids) == 1:
-        return publish(send_notification, ids[0], queue)
-    return publish(send_notifications, list(ids), queue)
-
-
-def publish(task, argument, queue, countdown=None, fallback="the outbox sweep will send it"):
-    """Publish ``task(argument)`` to Celery without waiting on a broker that is down: the failure is
-    logged with ``fallback`` (what picks the work up later) and False returned, never raised."""
-    options = {"retry": False}
-    if queue:
-        options["queue"] = queue
-    if countdown:
-        options["countdown"] = countdown
-    try:
-        task.apply_async((argument,), **options)
-    except Exception:
-        logger.warning("Could not queue %s for %s; %s.", task.name, argument, fallback, exc_info=True)
-        return False
-    return True
 
 
 _sending_callbacks = []
@@ -209,11 +160,6 @@ def retry_delay(attempts):
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not cryptography
 
 
-def message_id_for(notification):
-    """The Message-ID header every copy of this notification carries."""
-    return render_email(notification).extra_headers["Message-ID"]
-
-
 class AlreadyAccepted(Exception):
     """The mail server accepted this failed row's message (its status write failed): a retry duplicates it."""
 
@@ -234,16 +180,22 @@ def retry(notification, confirmed=False):
         attempts=0,
         next_attempt_at=timezone.now(),
         claimed_at=None,
+        queued_at=None,
     )
     if updated:
-        dispatch_on_commit(notification)
+        hand_over_on_commit([notification.pk])
     return bool(updated)
 
 
 def due_notifications():
-    """Pending rows whose time has come and that their own on-commit task has had time to send."""
+    """Pending rows whose time has come, that their own on-commit task has had time to send, and that
+    are not waiting in the broker's queue: never published, or published longer ago than the broker
+    takes to redeliver a lost task (``OUTBOX_REQUEUE_AFTER``). Rows only waiting behind a backlog stay.
+    """
     now = timezone.now()
     return Notification.objects.filter(
+        Q(queued_at__isnull=True)
+        | Q(queued_at__lt=now - timedelta(seconds=support_settings.OUTBOX_REQUEUE_AFTER)),
         status=NotificationStatus.PENDING,
         next_attempt_at__lte=now,
         created_at__lte=now - timedelta(seconds=support_settings.OUTBOX_SWEEP_GRACE),
@@ -283,14 +235,19 @@ def needs_a_person_count(request=None):
     return count
 
 
-def sweep(send=dispatch, limit=1000):
-    """Find rows that were never sent (broker down, worker lost) and send them with ``send``.
+def sweep(send=None, limit=1000):
+    """Find rows that were never sent (broker down, worker lost) and send them with ``send(id)``, or
+    publish them to Celery in batches.
 
     Returns ``(handed, interrupted)``: how many rows were handed to ``send`` and how many
     stuck rows were marked failed. Run by Celery beat and by ``manage.py support_send_notifications``.
     """
     interrupted = mark_interrupted()
     ids = list(due_notifications().values_list("pk", flat=True)[:limit])
-    for notification_id in ids:
-        send(notification_id)
+    if send is None:
+        for start in range(0, len(ids), BATCH_SIZE):
+            publish(ids[start : start + BATCH_SIZE], support_settings.CELERY_QUEUE)
+    else:
+        for notification_id in ids:
+            send(notification_id)
     return len(ids), interrupted

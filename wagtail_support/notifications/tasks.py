@@ -2,7 +2,9 @@
 
 from celery import shared_task
 
+from wagtail_support.conf import support_settings
 from wagtail_support.notifications import outbox
+from wagtail_support.notifications.dispatcher import publish
 
 
 @shared_task(
@@ -31,7 +33,7 @@ def send_notifications(notification_ids):
 def _send(notification_id):
     result = outbox.deliver(notification_id)
     if result.outcome == "retry":
-        outbox.dispatch(notification_id, countdown=result.retry_in)
+        publish([notification_id], support_settings.CELERY_QUEUE, countdown=result.retry_in)
     return result.outcome
 
 

@@ -5,11 +5,9 @@ password, made with Django's token generator, so it expires with ``PASSWORD_RESE
 dies once the password is set.
 """
 
-import functools
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import connections, router
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -18,9 +16,9 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail_support.customers.preferences import customer_language
 from wagtail_support.login.links import login_url
 from wagtail_support.notifications.links import absolute_url
-from wagtail_support.notifications.outbox import enqueue, new_notification, notify
+from wagtail_support.notifications.outbox import notify
 from wagtail_support.notifications.render import register_context
-from wagtail_support.purchases.models import CustomerAccount
+from wagtail_support.purchases.models import CustomerAccount, Purchase
 
 
 class SetupTokenGenerator(PasswordResetTokenGenerator):
@@ -43,52 +41,67 @@ def customer_for(email, name=""):
     Call it in a transaction that is retried on ``IntegrityError`` (``record_purchase`` is): when the
     same buyer's other order creates the account at the same moment, the loser's insert fails, and
     its next attempt finds the account. The user's support account is the caller's to write
-    (``support_account``), with the purchase. A user found holds only their id, e-mail and active flag
-    (other fields load on first use).
+    (``open_support_account``), with the purchase.
+    """
+    [(user, created)] = customers_for([(email, name)]).values()
+    return user, created
+
+
+def customers_for(buyers, *, bulk=False):
+    """The buyer of each ``(email, name)``: ``{normalised e-mail: (user, created)}``; the one way buyers
+    are found or made.
+
+    A buyer is the oldest active user with the e-mail in any case (``email__iexact``: ``UPPER(email)``,
+    which the ``wsupport_user_email_upper`` index holds on PostgreSQL), else the user already holding
+    the username a new account would take, else a new user named after the e-mail, with no usable
+    password. New users are saved one by one, so the site's own ``post_save`` receivers run, or with
+    one ``bulk_create`` when ``bulk`` (the CSV import).
     """
     User = get_user_model()
-    email = email.strip()
-    username = email.lower()[: User._meta.get_field(User.USERNAME_FIELD).max_length]
-    using = router.db_for_write(User)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_candidates_sql(User, using), [email, username])
-        candidates = cursor.fetchall()  # (pk, is_active, email), oldest first
-    by_email = (row for row in candidates if row[1] and row[2].upper() == email.upper())
-    if found := next(by_email, None) or next(iter(candidates), None):
-        return User.from_db(using, [User._meta.pk.attname, *_FOUND_FIELDS], found), False
-    first_name, _, last_name = name.strip().partition(" ")
-    user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
-    setattr(user, User.USERNAME_FIELD, username)
-    user.set_unusable_password()
-    user.save(using=using)  # through the ORM, so the site's own post_save receivers for users run
-    return user, True
+    max_length = User._meta.get_field(User.USERNAME_FIELD).max_length
+    wanted = {}  # normalised e-mail -> (e-mail as given, name) of its first order
+    for email, name in buyers:
+        wanted.setdefault(email.strip().lower(), (email.strip(), name))
+    found = {}
+    if len(wanted) == 1:
+        [(email, _)] = wanted.values()
+        matches = User.objects.filter(email__iexact=email, is_active=True)
+    else:
+        matches = User.objects.annotate(email_upper=Upper("email")).filter(
+            email_upper__in=[email.upper() for email, _ in wanted.values()], is_active=True
+        )
+    for user in matches.order_by("pk"):
+        found.setdefault(user.email.strip().lower(), (user, False))
+    usernames = {key: key[:max_length] for key in wanted if key not in found}
+    holders = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": list(usernames.values())})
+    holders = {user.get_username(): user for user in holders.order_by("pk")} if usernames else {}
+    new = []
+    for key, username in usernames.items():
+        if (holder := holders.get(username)) is not None:
+            found[key] = (holder, False)
+            continue
+        email, name = wanted[key]
+        first_name, _, last_name = (name or "").strip().partition(" ")
+        user = User(email=email, first_name=first_name[:150], last_name=last_name[:150])
+        setattr(user, User.USERNAME_FIELD, username)
+        user.set_unusable_password()
+        new.append(user)
+        found[key] = (user, True)
+    if bulk:
+        User.objects.bulk_create(new)
+    else:
+        for user in new:
+            user.save()
+    return found
 
 
-_FOUND_FIELDS = ("is_active", "email")  # what the lookup reads of a user, besides the id
-
-
-@functools.cache
-def _candidates_sql(User, using):
-    """One query, written once per process: the buyer by e-mail (any case, active), and any user
-    already holding the username a new account would take.
-
-    Plain SQL rather than the ORM's ``email__iexact``: it is the hottest query of a purchase, and
-    ``UPPER(email)`` is what the ``wsupport_user_email_upper`` index (PostgreSQL) holds.
-    """
-    quote = connections[using].ops.quote_name
-    opts = User._meta
-    pk = quote(opts.pk.column)
-    is_active, email = (quote(opts.get_field(name).column) for name in _FOUND_FIELDS)
-    username = quote(opts.get_field(User.USERNAME_FIELD).column)
-    return (
-        f"SELECT {pk}, {is_active}, {email} FROM {quote(opts.db_table)} "  # noqa: S608 - names from _meta
-        f"WHERE (UPPER({email}) = UPPER(%s) AND {is_active}) OR {username} = %s ORDER BY {pk}"
-    )
-
-
-def support_account(user, new_account):
-    """The unsaved support account of a buyer; written unless they have one (users who never bought)."""
-    return CustomerAccount(user=user, setup_pending=new_account)
+def open_support_account(user, new_account):
+    """The buyer's support account, made unless they have one (users who never bought); set-up is
+    pending for a user the purchase created."""
+    if new_account:  # a user made a moment ago has no account yet
+        CustomerAccount.objects.create(user=user, setup_pending=True)
+    else:
+        CustomerAccount.objects.get_or_create(user=user)
 
 
 def is_setup_pending(user):
@@ -102,31 +115,31 @@ def set_password_path(user):
     return reverse("wagtail_support:set_password", kwargs={"uidb64": uid, "token": token})
 
 
-def purchase_email(purchase, new_account):
-    """The unsaved outbox row of a purchase's e-mail: a welcome with the set-password link, or "added".
+def announce_purchase(purchase, new_account):
+    """Queue the e-mail of a saved purchase: a welcome with the set-password link, or "purchase added"."""
+    return notify(**purchase_email(purchase, new_account))
 
-    Its context names the order, not the purchase's id, so the row can be written in the same
-    statement as the purchase (``writing.insert_purchase``).
+
+def purchase_email(purchase, new_account):
+    """``notify``'s arguments for a purchase's e-mail (``notify_many`` takes a list of them).
+
+    Its context names the order, not the purchase's id, and its dedupe key is the order's, so an order
+    is announced once however often it is recorded or mapped.
     """
     kind = "welcome" if new_account else "purchase_added"
-    return new_notification(
-        kind,
-        purchase.email,
-        {
+    return {
+        "kind": kind,
+        "recipient": purchase.email,
+        "context": {
             "user_id": purchase.customer_id,
             "order": {"source": purchase.source, "external_id": purchase.external_id},
             "name": purchase.name,
         },
-        dedupe_key=f"{kind}:{purchase.source}:{purchase.external_id}",
+        "dedupe_key": f"{kind}:{purchase.source}:{purchase.external_id}",
         # A known customer's own language; a new one's is the language active now (the shop's page
         # in a request, else the site's default) until they sign in.
-        language=None if new_account else customer_language(purchase.customer_id),
-    )
-
-
-def announce_purchase(purchase, new_account):
-    """Queue the e-mail of a purchase already saved (the CSV import, a claimed theme)."""
-    return enqueue(purchase_email(purchase, new_account))
+        "language": None if new_account else customer_language(purchase.customer_id),
+    }
 
 
 def send_setup_link(user):
@@ -174,11 +187,7 @@ def _absolute(url):
 
 
 def _purchase_of(context):
-    """The purchase an e-mail's context names: by its order, or by id (rows queued by earlier builds)."""
-    from wagtail_support.purchases.models import Purchase
-
+    """The purchase an e-mail's context names by its order, or None."""
     if order := context.get("order"):
         return Purchase.objects.filter(source=order["source"], external_id=order["external_id"]).first()
-    if purchase_id := context.get("purchase_id"):
-        return Purchase.objects.filter(pk=purchase_id).first()
     return None

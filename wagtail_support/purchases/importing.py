@@ -16,13 +16,11 @@ from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from wagtail_support.notifications import outbox
 from wagtail_support.purchases import accounts, catalogue, services
 from wagtail_support.purchases.models import CustomerAccount, Entitlement, Purchase, PurchaseStatus
 from wagtail_support.purchases.payload import PayloadError, PurchaseData
@@ -200,9 +198,12 @@ def _import_chunk(chunk, notify):
     report.orders_unmapped = len(unmapped)
     new_paid = [order for order in new_paid if not any(order is other for other in unmapped)]
     customers = _customers([order.purchase for order in new_paid], report)
+    welcomed = set()  # a new buyer's first order is their welcome, the next ones "purchase added"
     for order in new_paid:
         data = order.purchase
-        customer, new_account = customers.pop_for(data)
+        customer, created = customers[data.normalised_email]
+        new_account = created and customer.pk not in welcomed
+        welcomed.add(customer.pk)
         purchase = _purchase(data, customer=customer)
         granted, unknown = services.build_entitlements(purchase, data.lines, products)
         purchase.unknown_references = unknown
@@ -220,8 +221,7 @@ def _import_chunk(chunk, notify):
     report.rows_created = sum(len(order.line_numbers) for order in new_paid + new_revoked + unmapped)
     report.entitlements_created = len(entitlements)
     if notify:
-        for purchase, new_account in announced:
-            accounts.announce_purchase(purchase, new_account)
+        outbox.notify_many([accounts.purchase_email(purchase, new) for purchase, new in announced])
         report.notifications_queued = len(announced)
     return report
 
@@ -248,73 +248,21 @@ def _existing_purchases(chunk):
     return {(p.source, p.external_id): p for p in Purchase.objects.filter(query)}
 
 
-class _Customers:
-    """The buyer of each new order: found as ``accounts.customer_for`` finds them, or created in bulk."""
-
-    def __init__(self, users, new_users):
-        self.users = users  # normalised e-mail -> user
-        self.new_users = new_users  # normalised e-mails whose user this import created, not yet announced
-
-    def pop_for(self, data):
-        email = data.normalised_email
-        new_account = email in self.new_users
-        self.new_users.discard(email)  # the buyer's next order is "purchase added", as with record_purchase
-        return self.users[email], new_account
-
-
 def _customers(purchases, report):
-    User = get_user_model()
-    username_field = User.USERNAME_FIELD
-    max_length = User._meta.get_field(username_field).max_length
-    emails = {data.normalised_email for data in purchases}
-    users = {}
-    found = (
-        User.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=emails, is_active=True)
-        .order_by("pk")
-    )
-    for user in found:
-        users.setdefault(user.email_lower, user)
-    first_order = {}
-    for data in purchases:
-        if data.normalised_email not in users:
-            first_order.setdefault(data.normalised_email, data)
-    usernames = {email: data.email.strip().lower()[:max_length] for email, data in first_order.items()}
-    taken = {
-        getattr(user, username_field): user
-        for user in User.objects.filter(**{f"{username_field}__in": list(usernames.values())})
-    }
-    created = []
-    for email, data in first_order.items():
-        if (user := taken.get(usernames[email])) is not None:
-            users[email] = user
-            continue
-        first_name, _, last_name = data.name.strip().partition(" ")
-        user = User(
-            email=data.email.strip(),
-            first_name=first_name[:150],
-            last_name=last_name[:150],
-            password=make_password(None),
-        )
-        setattr(user, username_field, usernames[email])
-        users[email] = user
-        created.append(user)
-    User.objects.bulk_create(created)
-    new_ids = {user.pk for user in created}
-    found_ids = {user.pk for user in users.values()} - new_ids
+    """The buyer of each new order, by normalised e-mail: ``accounts.customers_for`` in bulk, with the
+    support accounts of those who had none."""
+    found = accounts.customers_for([(data.email, data.name) for data in purchases], bulk=True)
+    users = {user.pk: (user, created) for user, created in found.values()}
     with_account = set(
-        CustomerAccount.objects.filter(user_id__in=found_ids).values_list("user_id", flat=True)
+        CustomerAccount.objects.filter(user_id__in=list(users)).values_list("user_id", flat=True)
     )
     CustomerAccount.objects.bulk_create(
-        [CustomerAccount(user=user, setup_pending=True) for user in created]
-        + [
-            CustomerAccount(user=user)
-            for user in {u.pk: u for u in users.values()}.values()
-            if user.pk not in new_ids and user.pk not in with_account
-        ]
+        CustomerAccount(user=user, setup_pending=created)
+        for pk, (user, created) in users.items()
+        if pk not in with_account
     )
-    report.users_created = len(created)
-    return _Customers(users, {email for email, user in users.items() if user.pk in new_ids})
+    report.users_created = sum(created for _, created in users.values())
+    return found
 
 
 def _row_purchase(row, default_source):

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from wagtail_support.purchases import accounts, services
 from wagtail_support.purchases.catalogue import products_by_reference
 from wagtail_support.purchases.models import (
-    CustomerAccount,
     Entitlement,
     ProductReference,
     Purchase,
@@ -62,8 +61,6 @@ def reprocess(purchase):
         purchase.status = PurchaseStatus.PAID
         purchase.save(update_fields=["customer", "status", "unknown_references"])
         if was_unmapped:
-            CustomerAccount.objects.bulk_create(
-                [accounts.support_account(purchase.customer, new_account)], ignore_conflicts=True
-            )
+            accounts.open_support_account(purchase.customer, new_account)
             accounts.announce_purchase(purchase, new_account)
     return purchase

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wagtail_support.purchases import accounts, writing
+from wagtail_support.purchases import accounts
 from wagtail_support.purchases.catalogue import products_by_reference
 from wagtail_support.purchases.models import Entitlement, Purchase, PurchaseStatus
 from wagtail_support.purchases.payload import PurchaseLine
@@ -62,12 +62,10 @@ def _record_new(data, order):
         return purchase
     purchase.customer, new_account = accounts.customer_for(data.email, data.name)
     entitlements, purchase.unknown_references = build_entitlements(purchase, data.lines, products)
-    writing.insert_purchase(
-        purchase,
-        entitlements,
-        accounts.support_account(purchase.customer, new_account),
-        accounts.purchase_email(purchase, new_account),
-    )
+    purchase.save(force_insert=True)
+    Entitlement.objects.bulk_create(entitlements)
+    accounts.open_support_account(purchase.customer, new_account)
+    accounts.announce_purchase(purchase, new_account)
     return purchase
 
 

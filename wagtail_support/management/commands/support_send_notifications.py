@@ -23,7 +23,7 @@ class Command(BaseCommand):
         def send_now(notification_id):
             results.append(outbox.deliver(notification_id).outcome)
 
-        handed, interrupted = outbox.sweep(send=outbox.dispatch if queue else send_now, limit=limit)
+        handed, interrupted = outbox.sweep(send=None if queue else send_now, limit=limit)
         if queue:
             self.stdout.write(f"Queued {handed} due message(s).")
         else:
