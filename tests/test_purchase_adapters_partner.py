@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from tests.factories import SupportedProductFactory, UserFactory
 from tests.purchase_rows import purchase_rows
 from wagtail_support.notifications.models import Notification
-from wagtail_support.purchases.adapters import delivery
+from wagtail_support.purchases.adapters import webhooks
 from wagtail_support.purchases.adapters.signing import WebhookError, sign
 from wagtail_support.purchases.models import (
     CustomerAccount,
@@ -225,17 +225,17 @@ def test_a_body_larger_than_its_content_length_says_is_refused_by_its_read_size(
     request.META["CONTENT_LENGTH"] = "2"  # the header claims a tiny body...
     request._stream = io.BytesIO(b"{" + b" " * 5000 + b"}")  # ...the server hands over a big one
     with pytest.raises(WebhookError) as caught:
-        delivery.read_body(request)
+        webhooks.read_body(request)
     assert caught.value.status == 413
 
 
-def test_a_receiver_that_fails_rolls_back_the_replay_fingerprint(monkeypatch):
+def test_a_service_that_fails_rolls_back_the_replay_fingerprint(monkeypatch):
     from wagtail_support.purchases import services
 
     def broken(data):
         raise RuntimeError("database trouble")
 
-    monkeypatch.setattr(services, "record_purchase", broken)
+    monkeypatch.setattr(services, "record_order", broken)
     body = json.dumps(order()).encode()
     header = sign(body, SECRET)
     with pytest.raises(RuntimeError):

@@ -180,9 +180,9 @@ def test_a_buyer_known_before_without_a_support_account_gets_one(theme):
 def test_recording_a_purchase_takes_a_handful_of_queries(theme, django_assert_num_queries):
     record_purchase(order("1"))  # the product is looked up once, then remembered
     # Savepoint and release of record_purchase's own block (nested in the test's transaction); a new
-    # buyer looked up by e-mail and username and inserted; purchase, entitlement and account inserted;
-    # the e-mail inserted in its savepoint (its dedupe key). Through the ORM, on every database.
-    with django_assert_num_queries(11):
+    # buyer looked up by e-mail and username in one query and inserted; purchase, entitlement and account
+    # inserted; the e-mail inserted in its savepoint (its dedupe key). Through the ORM, on every database.
+    with django_assert_num_queries(10):
         record_purchase(order("2", email="new@example.com", lines=(("AURORA", 1),)))
     # A returning buyer: found at once, their language and support account read instead.
     with django_assert_num_queries(10):

@@ -28,21 +28,21 @@ class RecordViewSetMixin:
 
 
 class RetryColumn(Column):
-    """A Retry button on rows that may be tried again (``instance.can_retry``), for holders of
-    ``permission``; it posts to ``url_name`` and comes back to the listing as it was."""
+    """A Retry button on rows that may be tried again (``instance.can_retry``), for users whose permission
+    ``policy`` lets them retry; it posts to ``url_name`` and comes back to the listing as it was."""
 
     cell_template_name = "wagtail_support/admin/outbox_retry_cell.html"
 
-    def __init__(self, name, url_name, permission, **kwargs):
+    def __init__(self, name, url_name, policy, **kwargs):
         super().__init__(name, **kwargs)
-        self.url_name, self.permission = url_name, permission
+        self.url_name, self.policy = url_name, policy
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         request = parent_context["request"]
         context["retry_url"] = (
             reverse(self.url_name, args=(quote(instance.pk),))
-            if instance.can_retry and request.user.has_perm(self.permission)
+            if instance.can_retry and self.policy.user_has_permission(request.user, "retry")
             else None
         )
         context["next_url"] = request.get_full_path()

@@ -4,10 +4,11 @@ Routes of the support page (``SupportPageMixin``): ``preferences/`` and ``prefer
 """
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wagtail_support.customers import preferences
 from wagtail_support.customers.forms import PreferencesForm
@@ -42,10 +43,9 @@ def preferences_page(request, page):
     return render(request, page, "preferences.html", {"form": form, "support_tab": "preferences"}, status)
 
 
+@require_POST
 def detect_zone(request, page):
     """POST ``time_zone`` (the browser's IANA zone): stored unless the customer already has one."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     if not preferences.remember_zone(request.user, request.POST.get("time_zone", "")):
         return JsonResponse({"error": _("That is not a time zone.")}, status=400)
     return HttpResponse(status=204)

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from wagtail_support.conf import support_settings
 from wagtail_support.inbound.parsing import bare_subject
+from wagtail_support.links import first_support_page
 from wagtail_support.notifications.links import page_url
 from wagtail_support.notifications.outbox import notify
-from wagtail_support.tickets.sites import first_support_page
 
 UNKNOWN_SENDER = "inbound_unknown_sender"
 NOT_CUSTOMER = "inbound_not_customer"

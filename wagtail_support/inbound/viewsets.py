@@ -12,12 +12,11 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from wagtail_support import permissions
 from wagtail_support.admin_viewsets import RecordViewSetMixin, RetryColumn, next_url
 from wagtail_support.inbound import services
 from wagtail_support.inbound.models import InboundMessage, InboundStatus
 
-RETRY_PERMISSION = "wagtail_support.retry_inboundmessage"
-DOWNLOAD_PERMISSION = "wagtail_support.download_inboundmessage"
 DONE_STATUSES = (InboundStatus.ATTACHED, InboundStatus.OPENED_TICKET)
 
 
@@ -32,11 +31,11 @@ class InboundInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        if self.object.can_retry and user.has_perm(RETRY_PERMISSION):
+        if self.object.can_retry and permissions.inbound.user_has_permission(user, "retry"):
             context["retry_url"] = reverse("wagtail_support_inbound:retry", args=(quote(self.object.pk),))
-        if user.has_perm(DOWNLOAD_PERMISSION):
+        if permissions.inbound.user_has_permission(user, "download"):
             context["raw_url"] = reverse("wagtail_support_inbound:raw", args=(quote(self.object.pk),))
-        if self.object.ticket_id and user.has_perm("wagtail_support.view_ticket"):
+        if self.object.ticket_id and permissions.tickets.user_has_permission(user, "view"):
             context["ticket_url"] = reverse("wagtail_support_tickets:inspect", args=(self.object.ticket_id,))
         return context
 
@@ -45,7 +44,7 @@ class RetryView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if not request.user.has_perm(RETRY_PERMISSION):
+        if not permissions.inbound.user_has_permission(request.user, "retry"):
             raise PermissionDenied
         row = get_object_or_404(InboundMessage, pk=pk)
         if services.retry(row):
@@ -61,7 +60,7 @@ class RawDownloadView(View):
     http_method_names = ["get"]
 
     def get(self, request, pk):
-        if not request.user.has_perm(DOWNLOAD_PERMISSION):
+        if not permissions.inbound.user_has_permission(request.user, "download"):
             raise PermissionDenied
         row = get_object_or_404(InboundMessage, pk=pk)
         try:
@@ -118,7 +117,7 @@ class InboundMessageViewSet(RecordViewSetMixin, ModelViewSet):
         Column("reason", label=_("Reason")),
         Column("ticket", label=_("Ticket")),
         DateColumn("received_at", label=_("Received"), sort_key="received_at"),
-        RetryColumn("retry", "wagtail_support_inbound:retry", RETRY_PERMISSION, label=""),
+        RetryColumn("retry", "wagtail_support_inbound:retry", permissions.inbound, label=""),
     ]
 
     def get_urlpatterns(self):

@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from wagtail_support.layout import LayoutMixin
+from wagtail_support.links import support_page_url
 from wagtail_support.login import throttle
 from wagtail_support.login.forms import CustomerLoginForm, CustomerPasswordResetForm
 from wagtail_support.login.links import login_url
@@ -22,8 +23,6 @@ TEMPLATES = "wagtail_support/account/"
 def after_login_url():
     """Where a customer lands without a ``next``: the support section, else ``LOGIN_REDIRECT_URL``
     when the site sets it, else the home page."""
-    from wagtail_support.tickets.pages import support_page_url
-
     if url := support_page_url():
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL) if settings.is_overridden("LOGIN_REDIRECT_URL") else "/"

@@ -12,12 +12,11 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from wagtail_support import permissions
 from wagtail_support.admin_viewsets import RecordViewSetMixin, RetryColumn, next_url
 from wagtail_support.notifications import delivery, outbox
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
-
-RETRY_PERMISSION = "wagtail_support.retry_notification"
 
 
 class OutboxIndexView(IndexView):
@@ -52,7 +51,7 @@ class OutboxInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.object.can_retry and self.request.user.has_perm(RETRY_PERMISSION):
+        if self.object.can_retry and permissions.outbox.user_has_permission(self.request.user, "retry"):
             context["retry_url"] = reverse("wagtail_support_outbox:retry", args=(quote(self.object.pk),))
         if self.object.can_retry:
             context["accepted_at"] = delivery.accepted_at(self.object.pk)
@@ -63,7 +62,7 @@ class RetryView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if not request.user.has_perm(RETRY_PERMISSION):
+        if not permissions.outbox.user_has_permission(request.user, "retry"):
             raise PermissionDenied
         notification = get_object_or_404(Notification, pk=pk)
         try:
@@ -135,7 +134,7 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
         DateColumn("created_at", label=_("Created"), sort_key="created_at"),
         DateColumn("sent_at", label=_("Sent"), sort_key="sent_at"),
         DateColumn("bounced_at", label=_("Bounced"), sort_key="bounced_at"),
-        RetryColumn("retry", "wagtail_support_outbox:retry", RETRY_PERMISSION, label=""),
+        RetryColumn("retry", "wagtail_support_outbox:retry", permissions.outbox, label=""),
     ]
 
     @cached_property

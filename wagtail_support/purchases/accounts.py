@@ -7,6 +7,7 @@ dies once the password is set.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -62,23 +63,31 @@ def customers_for(buyers, *, bulk=False):
     wanted = {}  # normalised e-mail -> (e-mail as given, name) of its first order
     for email, name in buyers:
         wanted.setdefault(email.strip().lower(), (email.strip(), name))
-    found = {}
+    usernames = {key: key[:max_length] for key in wanted}
+    # One query: the active users with these e-mails (any case) and the holders of these usernames.
     if len(wanted) == 1:
         [(email, _)] = wanted.values()
-        matches = User.objects.filter(email__iexact=email, is_active=True)
+        by_email = Q(email__iexact=email)
     else:
-        matches = User.objects.annotate(email_upper=Upper("email")).filter(
-            email_upper__in=[email.upper() for email, _ in wanted.values()], is_active=True
+        by_email = Q(email_upper__in=[email.upper() for email, _ in wanted.values()])
+    candidates = (
+        User.objects.annotate(email_upper=Upper("email"))
+        .filter(
+            (by_email & Q(is_active=True)) | Q(**{f"{User.USERNAME_FIELD}__in": list(usernames.values())})
         )
-    for user in matches.order_by("pk"):
-        found.setdefault(user.email.strip().lower(), (user, False))
-    usernames = {key: key[:max_length] for key in wanted if key not in found}
-    holders = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": list(usernames.values())})
-    holders = {user.get_username(): user for user in holders.order_by("pk")} if usernames else {}
+        .order_by("pk")
+    )
+    found, holders = {}, {}
+    for user in candidates:
+        if user.is_active and (key := user.email.strip().lower()) in wanted:
+            found.setdefault(key, (user, False))
+        holders.setdefault(user.get_username(), user)
+    for key, username in usernames.items():
+        if key not in found and (holder := holders.get(username)) is not None:
+            found[key] = (holder, False)
     new = []
     for key, username in usernames.items():
-        if (holder := holders.get(username)) is not None:
-            found[key] = (holder, False)
+        if key in found:
             continue
         email, name = wanted[key]
         first_name, _, last_name = (name or "").strip().partition(" ")

@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from wagtail_support import permissions
 from wagtail_support.exports import NeutralisedExportMixin
 from wagtail_support.purchases import accounts, installations, mapping, services
 from wagtail_support.purchases.forms import (
@@ -26,11 +27,6 @@ from wagtail_support.purchases.forms import (
 )
 from wagtail_support.purchases.models import Entitlement, Installation, Purchase
 
-VIEW_PERMISSION = "wagtail_support.view_purchase"
-ADD_PERMISSION = "wagtail_support.add_purchase"
-CHANGE_PERMISSION = "wagtail_support.change_purchase"
-REVOKE_PERMISSION = "wagtail_support.revoke_purchase"
-MAP_PERMISSIONS = (CHANGE_PERMISSION, "wagtail_support.change_supportedproduct")
 URL_NAMESPACE = "wagtail_support_purchases"
 
 
@@ -80,7 +76,7 @@ class PurchaseInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         purchase = self.object
-        can_change = user.has_perm(CHANGE_PERMISSION)
+        can_change = permissions.purchases.user_has_permission(user, "change")
         context.update(
             {
                 "purchase": purchase,
@@ -94,10 +90,10 @@ class PurchaseInspectView(InspectView):
                 if can_change and purchase.customer
                 else None,
                 "revoke_url": reverse(f"{URL_NAMESPACE}:revoke", args=[purchase.pk])
-                if purchase.can_be_revoked and user.has_perm(REVOKE_PERMISSION)
+                if purchase.can_be_revoked and permissions.purchases.user_has_permission(user, "revoke")
                 else None,
                 "map_url": reverse(f"{URL_NAMESPACE}:map_reference", args=[purchase.pk])
-                if purchase.can_be_revoked and user.has_perms(MAP_PERMISSIONS)
+                if purchase.can_be_revoked and permissions.may_map_references(user)
                 else None,
                 "map_forms": [
                     (
@@ -117,10 +113,10 @@ class PurchaseActionView(View):
     """A POST-only action on one purchase; answers with a message on the purchase screen."""
 
     http_method_names = ["post"]
-    permission = CHANGE_PERMISSION
+    action = "change"
 
     def post(self, request, pk):
-        if not request.user.has_perm(self.permission):
+        if not permissions.purchases.user_has_permission(request.user, self.action):
             raise PermissionDenied
         purchase = get_object_or_404(Purchase.objects.select_related("customer"), pk=pk)
         self.act(request, purchase)
@@ -146,7 +142,7 @@ class MapReferenceView(PurchaseActionView):
     """Map one unknown reference of the order to a product; the order is then granted (and e-mailed)."""
 
     def post(self, request, pk):
-        if not request.user.has_perms(MAP_PERMISSIONS):
+        if not permissions.may_map_references(request.user):
             raise PermissionDenied
         return super().post(request, pk)
 
@@ -175,7 +171,7 @@ class MapReferenceView(PurchaseActionView):
 
 
 class RevokePurchaseView(PurchaseActionView):
-    permission = REVOKE_PERMISSION
+    action = "revoke"
 
     def act(self, request, purchase):
         form = RevokePurchaseForm(request.POST)
@@ -196,7 +192,7 @@ class InstallationActionView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        if not request.user.has_perm(CHANGE_PERMISSION):
+        if not permissions.purchases.user_has_permission(request.user, "change"):
             raise PermissionDenied
         installation = get_object_or_404(
             Installation.objects.select_related("entitlement__purchase"), pk=pk, released_at__isnull=True
@@ -241,7 +237,7 @@ class ManualPurchaseView(WagtailAdminTemplateMixin, FormView):
     header_icon = "list-ul"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(ADD_PERMISSION):
+        if not permissions.purchases.user_has_permission(request.user, "add"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

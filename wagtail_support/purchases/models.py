@@ -173,10 +173,6 @@ class Purchase(models.Model):
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
 
-    #: Not a field: True on the instance ``services.record_purchase``/``revoke_purchase`` return when that
-    #: very call wrote the purchase, so a webhook tells which of several deliveries of one order created it.
-    created_now = False
-
     class Meta:
         verbose_name = _("purchase")
         verbose_name_plural = _("purchases")

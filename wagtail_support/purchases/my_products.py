@@ -5,10 +5,11 @@ Views of the support page's routes; thin: the rules live in ``purchases.installa
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from wagtail_support.degrade import subpage_url
 from wagtail_support.purchases import installations
@@ -73,9 +74,8 @@ def _own_entitlement(request, entitlement_id):
         raise Http404 from error
 
 
+@require_POST
 def add_installation(request, page, entitlement_id):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     entitlement = _own_entitlement(request, entitlement_id)
     form = InstallationForm(request.POST)
     if form.is_valid():
@@ -93,9 +93,8 @@ def add_installation(request, page, entitlement_id):
     return products(request, page, forms={entitlement.pk: form})
 
 
+@require_POST
 def claim_theme(request, page, entitlement_id):
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     entitlement = _own_entitlement(request, entitlement_id)
     form = ClaimThemeForm(request.POST, themes=free_themes())
     if form.is_valid():

@@ -8,9 +8,9 @@ from wagtail_support.signals import purchase_completed, purchase_revoked
 
 @receiver(purchase_completed, dispatch_uid="wagtail_support.record_purchase")
 def record_completed_purchase(sender, purchase, **kwargs):
-    return services.record_purchase(purchase)
+    services.record_purchase(purchase)
 
 
 @receiver(purchase_revoked, dispatch_uid="wagtail_support.revoke_purchase")
 def record_revoked_purchase(sender, purchase, **kwargs):
-    return services.revoke_purchase(purchase)
+    services.revoke_purchase(purchase)

@@ -24,24 +24,27 @@ def record_purchase(data):
     unknown product references on the purchase for staff, and queues one e-mail: a welcome with
     a set-password link for a new buyer, "purchase added" for an existing one. An order none of whose
     lines names a known product is kept "unmapped" for staff (``map_reference``), with no account and
-    no e-mail. A refunded or cancelled ``data.status`` revokes instead. Returns the ``Purchase``
-    (``created_now`` when this call wrote it).
+    no e-mail. A refunded or cancelled ``data.status`` revokes instead. Returns the ``Purchase``.
     """
+    return record_order(data)[0]
+
+
+def record_order(data):
+    """``record_purchase``, returning ``(purchase, created)``: ``created`` only for the call that wrote
+    the purchase, however many copies of the order raced it (the webhooks answer with it)."""
     if data.status != PurchaseStatus.PAID:
-        return revoke_purchase(data)
+        return _revoke_order(data)
     order = {"source": data.source, "external_id": data.external_id}
     for attempt in range(RECORD_ATTEMPTS):
         if attempt and (existing := Purchase.objects.filter(**order).first()):
-            return existing  # a repeated delivery: nothing to do
+            return existing, False  # a repeated delivery: nothing to do
         try:
             with transaction.atomic():
-                purchase = _record_new(data, order)
-            purchase.created_now = True
-            return purchase
+                return _record_new(data, order), True
         except IntegrityError:  # this order or this buyer was recorded first, maybe a moment ago: look again
             if attempt == RECORD_ATTEMPTS - 1:
                 raise
-    return None  # pragma: no cover
+    return None, False  # pragma: no cover
 
 
 def _record_new(data, order):
@@ -73,8 +76,12 @@ def revoke_purchase(data):
     """Refund or cancel an order: its entitlements (and themes claimed with them) stop giving support.
 
     Tickets stay readable. A revocation that arrives before the order itself is kept, so the
-    late "paid" delivery finds a revoked purchase and grants nothing.
+    late "paid" delivery finds a revoked purchase and grants nothing. Returns the ``Purchase``.
     """
+    return _revoke_order(data)[0]
+
+
+def _revoke_order(data):
     status = data.status if data.status != PurchaseStatus.PAID else PurchaseStatus.REFUNDED
     with transaction.atomic():
         purchase, created = Purchase.objects.select_for_update().get_or_create(
@@ -91,8 +98,7 @@ def revoke_purchase(data):
         )
         if not created and purchase.can_be_revoked:
             _revoke(purchase, status)
-    purchase.created_now = created
-    return purchase
+    return purchase, created
 
 
 def revoke(purchase, status=PurchaseStatus.REFUNDED):

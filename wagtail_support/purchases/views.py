@@ -16,6 +16,7 @@ from wagtail.models import Site
 
 from wagtail_support.conf import support_settings
 from wagtail_support.layout import LayoutMixin, layout_context
+from wagtail_support.links import support_page_url
 from wagtail_support.login import throttle
 from wagtail_support.purchases import accounts
 from wagtail_support.purchases.forms import ResendSetupForm
@@ -27,8 +28,6 @@ def after_setup_url(request=None):
     password is set."""
     if support_settings.AFTER_SETUP_URL:
         return resolve_url(support_settings.AFTER_SETUP_URL)
-    from wagtail_support.tickets.pages import support_page_url
-
     site = Site.find_for_request(request) if request is not None else None
     if url := support_page_url(site):
         return url

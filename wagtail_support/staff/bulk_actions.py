@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from wagtail.admin.views.bulk_action import BulkAction
 
+from wagtail_support import permissions
 from wagtail_support.staff.filters import queue_tickets
 from wagtail_support.staff.forms import AssignForm
 from wagtail_support.tickets import services
@@ -13,10 +14,10 @@ from wagtail_support.tickets.models import Ticket
 
 class TicketBulkAction(BulkAction):
     models = [Ticket]
-    permission = "wagtail_support.change_ticket"
+    action = "change"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
+        if not permissions.tickets.user_has_permission(request.user, self.action):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -59,7 +60,7 @@ class AssignTicketsBulkAction(TicketBulkAction):
     action_type = "assign"
     aria_label = _("Assign the selected tickets")
     template_name = "wagtail_support/admin/tickets/bulk_assign.html"
-    permission = "wagtail_support.assign_ticket"
+    action = "assign"
     form_class = AssignForm
 
     def get_execution_context(self):

@@ -5,19 +5,19 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from wagtail_support import permissions
 from wagtail_support.degrade import from_cache
-from wagtail_support.tickets.models import Ticket, TicketStatus
+from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket
 
 COUNT_CACHE_KEY = "wagtail_support:tickets-awaiting-team"
 COUNT_CACHE_SECONDS = 60
-AWAITING_TEAM = (TicketStatus.NEW, TicketStatus.AWAITING_STAFF)
 
 
 def awaiting_team_count():
     """Open tickets whose next move is the team's (new or awaiting the team); cached for a minute."""
     count = from_cache(lambda: cache.get(COUNT_CACHE_KEY), what="tickets awaiting the team")
     if count is None:
-        count = Ticket.objects.filter(status__in=AWAITING_TEAM).count()
+        count = Ticket.objects.filter(status__in=AWAITING_TEAM_STATUSES).count()
         from_cache(
             lambda: cache.set(COUNT_CACHE_KEY, count, COUNT_CACHE_SECONDS), what="tickets awaiting the team"
         )
@@ -33,14 +33,11 @@ class TicketMenuItemMixin:
         return component
 
 
-OUTBOX_PERMISSION = "wagtail_support.view_notification"
-
-
 def outbox_attention_label(request, label):
     """``label`` with the number of outbox rows that need a person, for users who can see the outbox."""
     from wagtail_support.notifications.outbox import needs_a_person_count
 
-    if not request.user.has_perm(OUTBOX_PERMISSION):
+    if not permissions.outbox.user_has_permission(request.user, "view"):
         return label
     count = needs_a_person_count(request)
     if not count:

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
+from wagtail_support import permissions
 from wagtail_support.notifications.outbox import needs_a_person_count
-from wagtail_support.staff.menu import OUTBOX_PERMISSION
 from wagtail_support.staff.views import URL_NAMESPACE
-from wagtail_support.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
+from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, OPEN_STATUSES, Ticket
 from wagtail_support.tickets.workflow import overdue_q
 
 
@@ -19,7 +19,7 @@ def queue_counts(user, now=None):
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
         mine=Count("pk", filter=Q(assignee=user)),
         overdue=Count("pk", filter=overdue_q(now or timezone.now())),
-        awaiting_team=Count("pk", filter=Q(status__in=(TicketStatus.NEW, TicketStatus.AWAITING_STAFF))),
+        awaiting_team=Count("pk", filter=Q(status__in=AWAITING_TEAM_STATUSES)),
     )
 
 
@@ -47,12 +47,12 @@ class TicketQueuePanel(Component):
 
 def outbox_attention(request, user):
     """(count, link) of the outbox rows that need a person, for users who can see the outbox; else None."""
-    if not user.has_perm(OUTBOX_PERMISSION):
+    if not permissions.outbox.user_has_permission(user, "view"):
         return None
     count = needs_a_person_count(request)
     return (count, reverse("wagtail_support_outbox:index") + "?attention=1") if count else None
 
 
 def add_queue_panel(request, panels):
-    if request.user.has_perm("wagtail_support.view_ticket"):
+    if permissions.tickets.user_has_permission(request.user, "view"):
         panels.append(TicketQueuePanel(request.user))

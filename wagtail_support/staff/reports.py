@@ -20,11 +20,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from wagtail_support import permissions
 from wagtail_support.exports import CsvWriter
 from wagtail_support.purchases.models import SupportedProduct
 from wagtail_support.tickets.models import Ticket
 
-VIEW_PERMISSION = "wagtail_support.view_ticket"
 WEEKS = 12
 
 
@@ -171,7 +171,7 @@ class ReportView(TemplateView):
     template_name = "wagtail_support/admin/reports/support.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(VIEW_PERMISSION):
+        if not permissions.tickets.user_has_permission(request.user, "view"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -255,7 +255,7 @@ class ReportView(TemplateView):
 
 class ReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(VIEW_PERMISSION)
+        return permissions.tickets.user_has_permission(request.user, "view")
 
 
 class ReportViewSet(ViewSet):

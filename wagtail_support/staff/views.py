@@ -16,6 +16,7 @@ from django.views import View
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from wagtail_support import permissions
 from wagtail_support.purchases.models import CustomerAccount, Entitlement, Installation
 from wagtail_support.staff.forms import AssignForm, MergeForm, PriorityForm, ReplyForm, StatusForm
 from wagtail_support.staff.models import CannedResponse
@@ -145,7 +146,7 @@ class TicketScreenView(InspectView):
                 "can_reply": self.can_reply,
                 "can_change": can_change,
                 "can_assign": self.user_has_permission("assign"),
-                "can_change_purchases": user.has_perm("wagtail_support.change_purchase"),
+                "can_change_purchases": permissions.purchases.user_has_permission(user, "change"),
                 "preview": kwargs.get("preview"),
                 "reply_form": kwargs.get("reply_form") or ReplyForm(canned_responses=self.canned_responses()),
                 "status_form": StatusForm(initial={"status": ticket.status}),

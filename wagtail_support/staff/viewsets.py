@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -25,7 +26,7 @@ from wagtail_support.staff.filters import TicketFilterSet
 from wagtail_support.staff.menu import TicketMenuItemMixin
 from wagtail_support.staff.models import CannedResponse
 from wagtail_support.staff.search import search_tickets
-from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus
+from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket, TicketPriority, TicketStatus
 
 
 def _customer(ticket):
@@ -87,7 +88,7 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
             TicketStatus,
             label=_("Status"),
             sort_key="status",
-            primary=lambda t: t.status in (TicketStatus.NEW, TicketStatus.AWAITING_STAFF),
+            primary=lambda t: t.status in AWAITING_TEAM_STATUSES,
         ),
         ChoiceColumn("priority", TicketPriority, label=_("Priority"), sort_key="priority"),
         TextColumn("assignee", label=_("Assignee"), accessor=_assignee),
@@ -129,6 +130,13 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
     @cached_property
     def menu_item_class(self):
         return type("TicketMenuItem", (TicketMenuItemMixin, super().menu_item_class), {})
+
+    @property
+    def url_finder_class(self):
+        """E-mails and other screens link to a ticket's screen (it has no edit view)."""
+        return type(
+            "TicketURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")}
+        )
 
     def get_urlpatterns(self):
         policy = {"permission_policy": self.permission_policy}

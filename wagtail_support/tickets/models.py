@@ -20,6 +20,8 @@ class TicketStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.AWAITING_STAFF, TicketStatus.AWAITING_CUSTOMER)
+#: Open tickets whose next move is the team's.
+AWAITING_TEAM_STATUSES = (TicketStatus.NEW, TicketStatus.AWAITING_STAFF)
 
 
 class TicketPriority(models.IntegerChoices):

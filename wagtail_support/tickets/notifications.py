@@ -3,8 +3,9 @@
 E-mails carry the message text and a link to the ticket; never a log-in link.
 """
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from wagtail_support.customers.emails import notify_customer, notify_staff
 from wagtail_support.customers.preferences import customer_language
@@ -38,10 +39,9 @@ def customer_ticket_url(ticket):
 
 
 def staff_ticket_url(ticket):
-    try:
-        path = reverse("wagtail_support_tickets:inspect", args=[ticket.pk])
-    except NoReverseMatch:
-        path = reverse("wagtailadmin_home")
+    """The ticket's admin screen, as the admin registers it (Wagtail's admin URL finder), else the
+    dashboard."""
+    path = AdminURLFinder().get_edit_url(ticket) or reverse("wagtailadmin_home")
     return admin_url(path, ticket.site_id)
 
 

@@ -35,6 +35,9 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     subpage_types = []
     max_count_per_parent = 1
 
+    #: Marks the page types of the support section for ``links.support_page_models``.
+    serves_support_section = True
+
     class Meta:
         abstract = True
 
@@ -143,20 +146,6 @@ class SupportPage(SupportPageMixin, Page):  # noqa: DJ008 - Page.__str__ is the 
         verbose_name_plural = _("support sections")
 
 
-def support_page(site=None):
-    """The first live support page (of ``site`` when given), or None when there is none yet."""
-    from wagtail_support.tickets.sites import first_support_page
-
-    return first_support_page(site)
-
-
-def support_page_url(site=None):
-    """URL of the support section (of ``site`` first, when given), or None when there is none yet."""
-    from wagtail_support.customers.translations import translated_page
-
-    page = (support_page(site) if site else None) or support_page()
-    return translated_page(page).url if page else None
-
-
-#: Page models that serve the support section; a site with its own page built from the mixin adds it here.
+#: Page models that serve the support section, as first shipped. Every page type built from the mixin is
+#: found by itself now (``links.support_page_models``); a site that still appends to this list is harmless.
 SUPPORT_PAGE_MODELS = [SupportPage]

@@ -9,25 +9,8 @@ default site and its first support page.
 from wagtail.models import Site
 
 from wagtail_support.degrade import page_site_id
+from wagtail_support.links import first_support_page, support_pages
 from wagtail_support.sitesettings import settings_for_site
-
-
-def support_pages(site=None):
-    """Live support pages (of every type in ``SUPPORT_PAGE_MODELS``), in tree order; within ``site``
-    when given."""
-    from wagtail_support.tickets.pages import SUPPORT_PAGE_MODELS
-
-    for model in SUPPORT_PAGE_MODELS:
-        pages = model.objects.live().order_by("path")
-        yield pages.in_site(site) if site is not None else pages
-
-
-def first_support_page(site=None):
-    """The first live support page of ``site`` (of any site when None), or None."""
-    for pages in support_pages(site):
-        if page := pages.first():
-            return page
-    return None
 
 
 def site_id_of_page(page, request=None):
@@ -63,9 +46,9 @@ def ticket_settings(ticket):
 def ticket_support_page(ticket):
     """Where the customer follows ``ticket``: the live support page it was opened from, else the first
     one of its site, else any; None while there is none."""
-    if ticket.support_page_id is not None:
-        for pages in support_pages():
-            if page := pages.filter(pk=ticket.support_page_id).first():
-                return page
+    if ticket.support_page_id is not None and (
+        page := support_pages().filter(pk=ticket.support_page_id).first()
+    ):
+        return page
     site = Site.objects.filter(pk=ticket.site_id).first() if ticket.site_id else None
     return (first_support_page(site) if site else None) or first_support_page()

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 from wagtail.models import Page, Site
 
@@ -114,12 +115,11 @@ def filter_tickets(tickets, status="", q=""):
 # New ticket
 
 
+@require_http_methods(["GET", "POST"])
 def new_ticket(request, page):
     entitlements = list(customer_entitlements(request.user))
     if request.method == "GET" and not any(entitlement.has_support() for entitlement in entitlements):
         return render(request, page, "no_products.html", {"entitlements": entitlements, "support_tab": "new"})
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     context = {"entitlements": entitlements}
     status = 200
     if request.method == "GET":
@@ -177,10 +177,9 @@ def create_ticket(request, form, page=None):
     return None
 
 
+@require_POST
 def preview(request, page):
     """The sanitised HTML of a Markdown text (POST, CSRF-checked); writes nothing."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     source = request.POST.get("body", "")[: support_settings.MESSAGE_MAX_LENGTH]
     response = HttpResponse(render_markdown(source), content_type="text/html; charset=utf-8")
     response["X-Content-Type-Options"] = "nosniff"
@@ -197,10 +196,9 @@ def suggested_pages(request, query, page=None):
     return list(pages.search(query)[:SUGGESTIONS])
 
 
+@require_GET
 def suggest(request, page):
     """Help pages matching the title being typed, as an HTML fragment; read-only."""
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     results = suggested_pages(request, request.GET.get("q", ""), page)
     return TemplateResponse(request, TEMPLATES + "_suggestions.html", {"suggestions": results})
 
@@ -240,16 +238,7 @@ def ticket_detail(request, page, reference, forms=None, status=200):
     )
 
 
-def post_only(view):
-    def wrapper(request, page, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, page, *args, **kwargs)
-
-    return wrapper
-
-
-@post_only
+@require_POST
 def reply(request, page, reference):
     ticket = customer_ticket(request, reference)
     form = ReplyForm(request.POST, request.FILES)
@@ -271,7 +260,7 @@ def reply(request, page, reference):
     return ticket_detail(request, page, reference, forms={"reply": form}, status=status)
 
 
-@post_only
+@require_POST
 def close(request, page, reference):
     ticket = customer_ticket(request, reference)
     if not ticket.is_closed:
@@ -280,7 +269,7 @@ def close(request, page, reference):
     return redirect(ticket_url(page, ticket, request))
 
 
-@post_only
+@require_POST
 def reopen(request, page, reference):
     ticket = customer_ticket(request, reference)
     if not ticket.is_closed:
@@ -294,7 +283,7 @@ def reopen(request, page, reference):
     return redirect(ticket_url(page, ticket, request))
 
 
-@post_only
+@require_POST
 def rate(request, page, reference):
     ticket = customer_ticket(request, reference)
     form = RateForm(request.POST)
@@ -309,7 +298,7 @@ def rate(request, page, reference):
     return ticket_detail(request, page, reference, forms={"rate": form}, status=400)
 
 
-@post_only
+@require_POST
 def reply_preview(request, page, reference):
     """The reply's Preview button without JavaScript: the ticket page again, the text kept; writes nothing."""
     body = request.POST.get("body", "")[: support_settings.MESSAGE_MAX_LENGTH]

@@ -19,10 +19,9 @@ else ``price.product``), else from ``metadata.support_products`` = "ref:qty,ref2
 from dataclasses import replace
 
 from wagtail_support.conf import support_settings
-from wagtail_support.purchases.adapters import delivery, signing
+from wagtail_support.purchases.adapters import signing, webhooks
 from wagtail_support.purchases.models import Purchase
 from wagtail_support.purchases.payload import PayloadError, PurchaseData
-from wagtail_support.signals import purchase_completed, purchase_revoked
 
 SOURCE = "stripe"
 SIGNATURE_HEADER = "Stripe-Signature"
@@ -38,11 +37,11 @@ def handle(request):
     secret = support_settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         raise signing.UnknownEndpoint("Stripe webhooks are not enabled on this site.")
-    body = delivery.read_body(request)
+    body = webhooks.read_body(request)
     signature = signing.verify(
         request.headers.get(SIGNATURE_HEADER), body, secret, header_name=SIGNATURE_HEADER
     )
-    event = delivery.parse_json(body)
+    event = webhooks.parse_json(body)
     event_type = event.get("type")
     obj = (event.get("data") or {}).get("object") if isinstance(event.get("data"), dict) else None
     if not isinstance(event_type, str) or not isinstance(obj, dict):
@@ -50,7 +49,7 @@ def handle(request):
 
     if event_type == "checkout.session.completed":
         if obj.get("payment_status") not in PAID_STATUSES:
-            return delivery.Ignored(
+            return webhooks.Ignored(
                 "The session is not paid yet; it is recorded on checkout.session.async_payment_succeeded."
             )
         return _record_session(obj, signature)
@@ -58,7 +57,7 @@ def handle(request):
         return _record_session(obj, signature)
     if event_type == "charge.refunded":
         return _refund(obj, signature)
-    return delivery.Ignored(f"Events of type {event_type!r} are not used by this site.")
+    return webhooks.Ignored(f"Events of type {event_type!r} are not used by this site.")
 
 
 def purchase_from_session(session):
@@ -81,12 +80,12 @@ def purchase_from_session(session):
 
 def _record_session(session, signature):
     purchase = purchase_from_session(session)
-    return delivery.record(purchase_completed, StripeWebhook, purchase, source=SOURCE, signature=signature)
+    return webhooks.record(purchase, source=SOURCE, signature=signature)
 
 
 def _refund(charge, signature):
     if not charge.get("refunded"):
-        return delivery.Ignored("The charge is only partly refunded; the purchase keeps its support.")
+        return webhooks.Ignored("The charge is only partly refunded; the purchase keeps its support.")
     payment_intent = charge.get("payment_intent")
     if isinstance(payment_intent, dict):
         payment_intent = payment_intent.get("id")
@@ -98,7 +97,7 @@ def _refund(charge, signature):
         .first()
     )
     if recorded is None:
-        return delivery.Ignored(f"No purchase was paid with payment intent {payment_intent!r}.")
+        return webhooks.Ignored(f"No purchase was paid with payment intent {payment_intent!r}.")
     purchase = PurchaseData(
         source=SOURCE,
         external_id=recorded.external_id,
@@ -108,7 +107,7 @@ def _refund(charge, signature):
         status="refunded",
         raw=charge,
     )
-    return delivery.record(purchase_revoked, StripeWebhook, purchase, source=SOURCE, signature=signature)
+    return webhooks.record(purchase, source=SOURCE, signature=signature)
 
 
 def _lines(session):

@@ -2,7 +2,8 @@
 
 The order is fixed: method, content type and size first, then the signature over the raw bytes, then
 JSON, then the shop's own payload; only a delivery that passed all of them opens a transaction, in which
-the replay fingerprint is stored and the purchase signal is sent. A refused delivery writes nothing.
+the replay fingerprint is stored and the purchases service records the order (and says whether this
+delivery created it). A refused delivery writes nothing.
 """
 
 import json
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from wagtail_support.conf import support_settings
+from wagtail_support.purchases import services
 from wagtail_support.purchases.adapters.signing import (
     BadRequest,
     WebhookError,
@@ -56,9 +58,8 @@ class Ignored:
 
 
 def read_body(request):
-    """The raw body of a JSON POST, refused before it is read when it is too large or not JSON."""
-    if request.method != "POST":
-        raise WebhookError("Webhooks must be sent with POST.", status=405)
+    """The raw body of a JSON POST (the view takes only POST), refused before it is read when it is too
+    large or not JSON."""
     if request.content_type != "application/json":
         shown = request.content_type or "none"
         raise WebhookError(
@@ -103,20 +104,10 @@ def _refuse_constant(name):
     raise BadRequest(f"The body holds {name}, which is not a JSON number.")
 
 
-def record(signal, sender, purchase, *, source, signature):
-    """Send ``signal`` for ``purchase`` in one transaction with the replay fingerprint of ``signature``.
-
-    The receiver returns the ``Purchase``; its ``created_now`` says whether this delivery wrote it.
-    """
+def record(purchase, *, source, signature):
+    """Record (or revoke, by its status) ``purchase`` in one transaction with the replay fingerprint of
+    ``signature``; the answer says whether this delivery wrote it, however many copies raced it."""
     with transaction.atomic():
         remember(source, signature)
-        key = {"source": purchase.source, "external_id": purchase.external_id}
-        responses = signal.send(sender=sender, purchase=purchase)
-        recorded = next((r for _, r in responses if isinstance(r, Purchase)), None)
-        recorded = recorded or Purchase.objects.filter(**key).first()
-        if recorded is None:
-            raise WebhookError(
-                "No receiver recorded this purchase; is wagtail_support in INSTALLED_APPS?", status=500
-            )
-    # Only the delivery whose call wrote the purchase says "created", however many copies raced it.
-    return Recorded(recorded, created=recorded.created_now)
+        recorded, created = services.record_order(purchase)
+    return Recorded(recorded, created=created)
