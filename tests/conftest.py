@@ -158,7 +158,7 @@ def database_url():
 class WorkerProcess:
     """A real ``celery worker`` process on the test database, the real Redis and an SMTP sink."""
 
-    def __init__(self, sink, queue=None, overrides=None, visibility_timeout=3600):
+    def __init__(self, sink, queue=None, overrides=None, visibility_timeout=3600, pool=("--pool=solo",)):
         import json
 
         self.log_path = ROOT / "var" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
@@ -182,7 +182,7 @@ class WorkerProcess:
             "-A",
             "example_site",
             "worker",
-            "--pool=solo",
+            *pool,
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",

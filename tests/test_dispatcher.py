@@ -58,6 +58,8 @@ def test_a_committed_email_is_published_by_the_dispatcher_thread(queue):
 
     assert dispatcher.flush()
     assert queue() == [("wagtail_support.send_notification", notification.pk)]
+    notification.refresh_from_db()
+    assert notification.queued_at is not None  # the sweep leaves it to the broker
 
 
 def test_a_burst_is_published_in_batches_with_every_id_once(queue):

@@ -116,6 +116,16 @@ def test_sweep_leaves_young_rows_to_their_own_task():
     assert len(mail.outbox) == 1
 
 
+@override_settings(WAGTAIL_SUPPORT={"OUTBOX_SWEEP_GRACE": 0, "OUTBOX_REQUEUE_AFTER": 600})
+def test_sweep_leaves_rows_waiting_in_the_brokers_queue_until_it_would_have_redelivered_them():
+    queue_without_sending()
+    Notification.objects.update(queued_at=timezone.now() - timedelta(minutes=5))  # behind a backlog
+    assert outbox.sweep() == (0, 0)
+    Notification.objects.update(queued_at=timezone.now() - timedelta(minutes=11))  # lost by the broker
+    assert outbox.sweep() == (1, 0)
+    assert len(mail.outbox) == 1
+
+
 @override_settings(WAGTAIL_SUPPORT={"OUTBOX_SWEEP_GRACE": 0})
 def test_sweep_waits_for_the_retry_time():
     notification = queue_without_sending()

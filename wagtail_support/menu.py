@@ -11,9 +11,9 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from wagtail_support.coverage.viewsets import CoveragePolicyViewSet
 from wagtail_support.inbound.viewsets import InboundMessageViewSet
+from wagtail_support.notifications.menu import OutboxAttentionMenuItemMixin
 from wagtail_support.notifications.viewsets import OutboxViewSet
 from wagtail_support.purchases.viewsets import PurchaseViewSet, SupportedProductViewSet
-from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
 from wagtail_support.staff.reports import ReportViewSet
 from wagtail_support.staff.viewsets import CannedResponseViewSet, TicketViewSet
 

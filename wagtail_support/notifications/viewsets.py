@@ -15,8 +15,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail_support import permissions
 from wagtail_support.admin_viewsets import RecordViewSetMixin, RetryColumn, next_url
 from wagtail_support.notifications import delivery, outbox
+from wagtail_support.notifications.menu import OutboxAttentionMenuItemMixin
 from wagtail_support.notifications.models import Notification, NotificationStatus
-from wagtail_support.staff.menu import OutboxAttentionMenuItemMixin
 
 
 class OutboxIndexView(IndexView):
