@@ -113,8 +113,9 @@ DEFAULTS = {
 }
 
 
-class SupportSettings:
-    """Attribute access to ``WAGTAIL_SUPPORT`` merged over ``DEFAULTS``."""
+class AppSettings:
+    """Attribute access to ``WAGTAIL_SUPPORT`` merged over ``DEFAULTS`` (the per-site settings of
+    Settings → Support are ``sitesettings.SupportSettings``)."""
 
     def __init__(self):
         self._cache = None
@@ -140,7 +141,7 @@ class SupportSettings:
         self._cache = None
 
 
-support_settings = SupportSettings()
+support_settings = AppSettings()
 
 
 def _reload_on_change(*, setting, **kwargs):

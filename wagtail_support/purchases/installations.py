@@ -79,10 +79,14 @@ def move_installation(installation, site):
         return register_installation(installation.entitlement, site)
 
 
-def claims_left(entitlement):
+def claims_left(entitlement, claims_made=None):
+    """Free themes still to claim with a plan: none once its support has ended. ``claims_made`` when the
+    caller counted them already (an annotated list)."""
     if not entitlement.has_support():
         return 0
-    return max(0, entitlement.bundled_claims_allowed - entitlement.bundled_claims.count())
+    if claims_made is None:
+        claims_made = entitlement.bundled_claims.count()
+    return max(0, entitlement.bundled_claims_allowed - claims_made)
 
 
 def claim_bundled_theme(entitlement, theme):

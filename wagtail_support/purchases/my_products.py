@@ -44,11 +44,7 @@ def products(request, page, forms=None):
     theme_choices = [(theme.pk, theme.name) for theme in themes]
     for entitlement in entitlements:
         entitlement.supported = entitlement.has_support()
-        entitlement.claims_open = (
-            max(0, entitlement.bundled_claims_allowed - entitlement.claims_made)
-            if entitlement.supported
-            else 0
-        )
+        entitlement.claims_open = installations.claims_left(entitlement, entitlement.claims_made)
         entitlement.slots_left = (
             None
             if entitlement.is_unlimited
