@@ -253,3 +253,22 @@ def test_the_example_celery_app_runs_the_sweep_on_its_beat_schedule():
     assert entry["task"] == "wagtail_support.sweep_outbox"
     assert "wagtail_support.sweep_outbox" in app.tasks
     assert "wagtail_support.send_notification" in app.tasks
+
+
+def test_notify_many_writes_new_rows_once_and_hands_them_over():
+    notify("test_message", "ann@example.com", dedupe_key="import:1")
+    emails = [
+        {"kind": "test_message", "recipient": "ann@example.com", "dedupe_key": "import:1"},  # queued already
+        {"kind": "test_message", "recipient": "bob@example.com", "dedupe_key": "import:2"},
+        {
+            "kind": "test_message",
+            "recipient": "bob@example.com",
+            "dedupe_key": "import:2",
+        },  # twice in the file
+        {"kind": "test_message", "recipient": "cy@example.com", "dedupe_key": "import:3"},
+    ]
+    new = outbox.notify_many(emails)
+
+    assert sorted(row.recipient for row in new) == ["bob@example.com", "cy@example.com"]
+    assert Notification.objects.count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == ["ann@example.com", "bob@example.com", "cy@example.com"]
