@@ -115,7 +115,7 @@ def test_allowed_files_are_recognised_by_content(name, content, expected):
     ],
 )
 def test_disguised_files_are_refused(name, content):
-    with pytest.raises(ValidationError, match="is not a screenshot"):
+    with pytest.raises(ValidationError, match="cannot be attached"):
         validate_uploads([SimpleUploadedFile(name, content)])
 
 

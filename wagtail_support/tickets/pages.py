@@ -112,6 +112,10 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def attachment_route(self, request, reference, pk):
         return views.attachment(request, self, reference, int(pk))
 
+    @re_path(rf"^{REFERENCE}/attachments/(?P<pk>[0-9]+)/thumbnail/$")
+    def attachment_thumbnail_route(self, request, reference, pk):
+        return views.attachment_thumbnail(request, self, reference, int(pk))
+
     @path("preferences/")
     def preferences_route(self, request):
         return customer_views.preferences_page(request, self)

@@ -7,6 +7,7 @@ one transaction and queues its e-mails through the notification outbox.
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,19 +24,25 @@ class TicketError(ValidationError):
     """A request the rules refuse; the message is meant for the person who made it."""
 
 
-def open_ticket(customer, entitlement, title, body, files=(), installation=None, page=None, request=None):
-    """Open a ticket for one of ``customer``'s products with active support; the team is told at once.
-
-    ``page`` is the support page it is opened from: the ticket belongs to that page's site, whose
-    support settings (team, targets) apply (see ``tickets.sites`` for tickets opened elsewhere).
-    """
-    if entitlement.customer_id != customer.pk:
-        raise TicketError(_("Choose one of your own products."))
+def ensure_supported(entitlement):
+    """Raise ``TicketError`` unless ``entitlement`` has active support: the one place of that rule."""
     if not entitlement.has_support():
         raise TicketError(
             _("Support for %(product)s has ended or was cancelled, so a ticket cannot be opened for it.")
             % {"product": entitlement.product.name}
         )
+
+
+def open_ticket(customer, entitlement, title, body, files=(), installation=None, page=None, request=None):
+    """Open a ticket for one of ``customer``'s products with active support; the team is told at once.
+
+    ``page`` is the support page it is opened from: the ticket belongs to that page's site, whose
+    support settings (team, targets) apply (see ``tickets.sites`` for tickets opened elsewhere).
+    ``files`` are uploads, or ``CheckedFile``s a form already checked (not read again).
+    """
+    if entitlement.customer_id != customer.pk:
+        raise TicketError(_("Choose one of your own products."))
+    ensure_supported(entitlement)
     if installation is not None and installation.entitlement_id != entitlement.pk:
         raise TicketError(_("Choose one of the sites registered for this product."))
     checked = validate_uploads(list(files))
@@ -122,9 +129,12 @@ def _add_message(ticket, author, body, checked_files, from_staff, internal=False
         from_staff=from_staff,
         is_internal=internal,
     )
-    for upload, name, content_type in checked_files:
+    for checked in checked_files:
+        upload, name, content_type = checked
         attachment = Attachment(message=message, name=name, content_type=content_type, size=upload.size)
         attachment.file.save(name, upload, save=False)
+        if thumbnail := getattr(checked, "thumbnail", None):
+            attachment.thumbnail.save(f"{name}.png", ContentFile(thumbnail), save=False)
         attachment.save()
     return message
 

@@ -21,9 +21,16 @@ from wagtail_support.degrade import from_cache, subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
 from wagtail_support.text import without_unsafe_characters
-from wagtail_support.tickets import services
+from wagtail_support.sitesettings import settings_for_site
+from wagtail_support.tickets import pending, services
 from wagtail_support.tickets.attachments import FILE_TYPES
-from wagtail_support.tickets.forms import NewTicketForm, RateForm, ReplyForm, TicketFilterForm
+from wagtail_support.tickets.forms import (
+    NewTicketForm,
+    RateForm,
+    ReplyForm,
+    TicketFilterForm,
+    first_response_text,
+)
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import (
     OPEN_STATUSES,
@@ -114,6 +121,13 @@ def filter_tickets(tickets, status="", q=""):
 # New ticket
 
 
+def response_hours_for(request, page):
+    """``kind → hours`` of the first-response target of this site (the one the ticket will belong to)."""
+    site = Site.find_for_request(request) or page.get_site()
+    settings = settings_for_site(site.pk if site else None)
+    return settings.first_response_hours_for
+
+
 def new_ticket(request, page):
     entitlements = list(customer_entitlements(request.user))
     if request.method == "GET" and not any(entitlement.has_support() for entitlement in entitlements):
@@ -122,25 +136,30 @@ def new_ticket(request, page):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = {"entitlements": entitlements}
     status = 200
+    options = {"entitlements": entitlements, "response_hours": response_hours_for(request, page)}
     if request.method == "GET":
-        form = NewTicketForm(entitlements=entitlements, initial={"product": request.GET.get("product")})
+        form = NewTicketForm(initial={"product": request.GET.get("product")}, **options)
     elif "preview" in request.POST:
-        # Re-show what was typed, unbound so that no errors show yet; files must be chosen again.
-        form = NewTicketForm(entitlements=entitlements, initial=request.POST.dict())
+        # Re-show what was typed, unbound so that no errors show yet; files kept from an earlier try stay.
+        kept = pending.kept_files(request, request.POST.getlist("kept"))
+        form = NewTicketForm(initial=request.POST.dict(), kept=kept, **options)
         context["preview_html"] = render_markdown(request.POST.get("description", ""))
     else:
-        form = NewTicketForm(request.POST, request.FILES, entitlements=entitlements)
+        kept = pending.kept_files(request, request.POST.getlist("kept"))
+        form = NewTicketForm(request.POST, request.FILES, kept=kept, **options)
         if form.is_valid():
             if rate_limited(request, "ticket_create", support_settings.TICKET_CREATE_RATE):
                 too_many(form, _("new tickets"))
                 status = 429
             elif ticket := create_ticket(request, form, page):
-                messages.success(
-                    request,
-                    _("Ticket %(reference)s is open. We have e-mailed you a confirmation.")
-                    % {"reference": ticket.reference},
-                )
+                pending.release(kept)
+                confirmation = _("Ticket %(reference)s is open. We have e-mailed you a confirmation.") % {
+                    "reference": ticket.reference
+                }
+                expect = first_response_text(options["response_hours"](ticket.product.kind))
+                messages.success(request, f"{confirmation} {expect}".strip())
                 return redirect(ticket_url(page, ticket, request))
+        hold_files(request, form)
         status = status if status != 200 else 400
     title = (form["title"].value() or "").strip()
     context |= {
@@ -150,6 +169,12 @@ def new_ticket(request, page):
         "support_tab": "new",
     }
     return render(request, page, "new.html", context, status=status)
+
+
+def hold_files(request, form):
+    """Keep the checked files of a form that failed, for the customer's next try (``tickets.pending``)."""
+    if held := pending.hold(request, form.files_to_hold()):
+        form.kept = [*form.kept, *held]
 
 
 def create_ticket(request, form, page=None):
@@ -252,7 +277,8 @@ def post_only(view):
 @post_only
 def reply(request, page, reference):
     ticket = customer_ticket(request, reference)
-    form = ReplyForm(request.POST, request.FILES)
+    kept = pending.kept_files(request, request.POST.getlist("kept"))
+    form = ReplyForm(request.POST, request.FILES, kept=kept)
     status = 400
     if form.is_valid():
         if rate_limited(request, "ticket_reply", support_settings.TICKET_REPLY_RATE):
@@ -266,8 +292,10 @@ def reply(request, page, reference):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
+                pending.release(kept)
                 messages.success(request, _("Your reply was sent to the team."))
                 return redirect(f"{ticket_url(page, ticket, request)}#message-{message.pk}")
+    hold_files(request, form)
     return ticket_detail(request, page, reference, forms={"reply": form}, status=status)
 
 
@@ -330,6 +358,34 @@ def attachment(request, page, reference, pk):
     except Attachment.DoesNotExist as error:
         raise Http404 from error
     return attachment_response(found)
+
+
+def attachment_thumbnail(request, page, reference, pk):
+    """The thumbnail of an image attachment, with the same checks as the attachment itself."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    ticket = customer_ticket(request, reference)
+    try:
+        found = Attachment.objects.get(pk=pk, message__ticket=ticket, message__is_internal=False)
+    except Attachment.DoesNotExist as error:
+        raise Http404 from error
+    return thumbnail_response(found)
+
+
+def thumbnail_response(attachment):
+    """The server-made PNG thumbnail of ``attachment``, shown inline (its pixels were decoded and
+    written anew, never the sent bytes); 404 when it has none. The caller checks that the user may see it."""
+    if not attachment.thumbnail:
+        raise Http404
+    try:
+        handle = attachment.thumbnail.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def attachment_response(attachment):
