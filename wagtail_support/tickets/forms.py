@@ -298,6 +298,16 @@ class ReplyForm(KeepsFilesMixin, forms.Form):
     attachments = AttachmentsField()
 
 
+class ColleagueForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of a colleague"),
+        max_length=254,
+        help_text=_("They get this ticket's e-mails and can read and reply to it, and nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter an e-mail address, for example sam@example.com.")},
+    )
+
+
 class RateForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you with the help you received?"),

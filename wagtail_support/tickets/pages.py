@@ -112,6 +112,14 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def attachment_route(self, request, reference, pk):
         return views.attachment(request, self, reference, int(pk))
 
+    @re_path(rf"^{REFERENCE}/colleagues/$")
+    def add_colleague_route(self, request, reference):
+        return views.add_colleague(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/colleagues/(?P<pk>[0-9]+)/remove/$")
+    def remove_colleague_route(self, request, reference, pk):
+        return views.remove_colleague(request, self, reference, int(pk))
+
     @re_path(rf"^{REFERENCE}/attachments/(?P<pk>[0-9]+)/thumbnail/$")
     def attachment_thumbnail_route(self, request, reference, pk):
         return views.attachment_thumbnail(request, self, reference, int(pk))

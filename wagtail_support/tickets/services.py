@@ -79,7 +79,7 @@ def first_response_due(product, opened_at, site_id=None):
 def reply(ticket, author, body, files=(), internal=False):
     """Add a message. The customer's reply goes to the team; an agent's public reply to the customer;
     an internal note stays with the team and changes no status."""
-    from_staff = author.pk != ticket.customer_id
+    from_staff = not _on_customer_side(ticket, author)
     if internal and not from_staff:
         raise PermissionDenied
     if ticket.is_closed and not internal:
@@ -110,6 +110,15 @@ def reply(ticket, author, body, files=(), internal=False):
         if not internal:
             notifications.message_posted(ticket, message)
     return message
+
+
+def _on_customer_side(ticket, user):
+    """The customer or a colleague they added (``TicketColleague``), as opposed to the team."""
+    from wagtail_support.tickets.models import TicketColleague
+
+    if user.pk == ticket.customer_id:
+        return True
+    return TicketColleague.objects.filter(ticket_id=ticket.pk, user_id=user.pk).exists()
 
 
 def _add_message(ticket, author, body, checked_files, from_staff, internal=False):
@@ -185,6 +194,8 @@ def rate(ticket, customer, score, comment=""):
         raise PermissionDenied
     if not ticket.is_closed:
         raise TicketError(_("You can rate a ticket once it is closed."))
+    if ticket.first_response_at is None:
+        raise TicketError(_("You can rate a ticket once the team has answered it."))
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise TicketError(_("Choose a rating from 1 to 5."))
     Ticket.objects.filter(pk=ticket.pk).update(
@@ -206,7 +217,7 @@ def assign(ticket, assignee, by):
 
 def mark_read(ticket, by):
     """Clear the unread flag of the side that opened the ticket (customer or team)."""
-    field = "unread_by_customer" if by.pk == ticket.customer_id else "unread_by_staff"
+    field = "unread_by_customer" if _on_customer_side(ticket, by) else "unread_by_staff"
     if getattr(ticket, field):
         Ticket.objects.filter(pk=ticket.pk).update(**{field: False})
         setattr(ticket, field, False)

@@ -22,9 +22,10 @@ from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
 from wagtail_support.text import without_unsafe_characters
 from wagtail_support.sitesettings import settings_for_site
-from wagtail_support.tickets import pending, services
+from wagtail_support.tickets import colleagues, pending, services
 from wagtail_support.tickets.attachments import FILE_TYPES
 from wagtail_support.tickets.forms import (
+    ColleagueForm,
     NewTicketForm,
     RateForm,
     ReplyForm,
@@ -76,14 +77,17 @@ def too_many(form, what):
     )
 
 
-def customer_ticket(request, reference, queryset=None):
-    """The signed-in customer's ticket with this reference; 404 for a missing or someone else's."""
+def customer_ticket(request, reference, queryset=None, owner_only=False):
+    """The signed-in customer's ticket with this reference (or one they were added to as a colleague,
+    unless ``owner_only``); 404 for a missing or someone else's."""
     pk = pk_from_reference(reference)
     if pk is None:
         raise Http404
+    # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
+    tickets = Ticket.objects.all() if queryset is None else queryset
+    tickets = tickets.filter(customer=request.user) if owner_only else colleagues.visible_to(request.user, tickets)
     try:
-        # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
-        return (Ticket.objects if queryset is None else queryset).get(pk=pk, customer=request.user)
+        return tickets.get(pk=pk)
     except Ticket.DoesNotExist as error:
         raise Http404 from error
 
@@ -93,7 +97,7 @@ def customer_ticket(request, reference, queryset=None):
 
 def my_tickets(request, page):
     form = TicketFilterForm(request.GET or None)
-    tickets = Ticket.objects.filter(customer=request.user).select_related("product", "installation")
+    tickets = colleagues.visible_to(request.user).select_related("product", "installation")
     if form.is_valid():
         tickets = filter_tickets(tickets, **form.cleaned_data)
     listing = Paginator(tickets.order_by("-last_activity_at", "-pk"), TICKETS_PER_PAGE).get_page(
@@ -259,6 +263,14 @@ def ticket_detail(request, page, reference, forms=None, status=200):
             "reply_form": forms.get("reply") or ReplyForm(),
             "rate_form": forms.get("rate") or RateForm(initial={"score": ticket.satisfaction}),
             "can_reopen": services.can_reopen(ticket),
+            "is_owner": ticket.customer_id == request.user.pk,
+            "colleagues": list(ticket.colleagues.all()) if ticket.customer_id == request.user.pk else [],
+            "colleague_form": forms.get("colleague") or ColleagueForm(),
+            "first_response_text": first_response_text(
+                response_hours_for(request, page)(ticket.product.kind)
+            )
+            if ticket.first_response_at is None and not ticket.is_closed
+            else "",
             "reopen_days": support_settings.REOPEN_DAYS,
         },
         status=status,
@@ -301,16 +313,19 @@ def reply(request, page, reference):
 
 @post_only
 def close(request, page, reference):
-    ticket = customer_ticket(request, reference)
+    ticket = customer_ticket(request, reference, owner_only=True)
     if not ticket.is_closed:
         services.close(ticket, request.user)
-        messages.success(request, _("The ticket is closed. You can rate the help you received below."))
+        if ticket.first_response_at:
+            messages.success(request, _("The ticket is closed. You can rate the help you received below."))
+        else:
+            messages.success(request, _("The ticket is closed."))
     return redirect(ticket_url(page, ticket, request))
 
 
 @post_only
 def reopen(request, page, reference):
-    ticket = customer_ticket(request, reference)
+    ticket = customer_ticket(request, reference, owner_only=True)
     if not ticket.is_closed:
         return redirect(ticket_url(page, ticket, request))
     try:
@@ -324,7 +339,7 @@ def reopen(request, page, reference):
 
 @post_only
 def rate(request, page, reference):
-    ticket = customer_ticket(request, reference)
+    ticket = customer_ticket(request, reference, owner_only=True)
     form = RateForm(request.POST)
     if form.is_valid():
         try:
@@ -335,6 +350,33 @@ def rate(request, page, reference):
             messages.success(request, _("Thank you for your rating."))
             return redirect(ticket_url(page, ticket, request))
     return ticket_detail(request, page, reference, forms={"rate": form}, status=400)
+
+
+@post_only
+def add_colleague(request, page, reference):
+    ticket = customer_ticket(request, reference, owner_only=True)
+    form = ColleagueForm(request.POST)
+    if form.is_valid():
+        try:
+            colleague = colleagues.add_colleague(ticket, request.user, form.cleaned_data["email"])
+        except ValidationError as error:
+            form.add_error("email", error.messages)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is on this ticket now. We have e-mailed them a link to it.")
+                % {"email": colleague.email},
+            )
+            return redirect(f"{ticket_url(page, ticket, request)}#colleagues-heading")
+    return ticket_detail(request, page, reference, forms={"colleague": form}, status=400)
+
+
+@post_only
+def remove_colleague(request, page, reference, pk):
+    ticket = customer_ticket(request, reference, owner_only=True)
+    colleagues.remove_colleague(ticket, request.user, pk)
+    messages.success(request, _("They are no longer on this ticket."))
+    return redirect(f"{ticket_url(page, ticket, request)}#colleagues-heading")
 
 
 @post_only
