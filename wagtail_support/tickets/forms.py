@@ -32,6 +32,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
     template_name = "wagtail_support/forms/attachments_widget.html"
 
+    def get_context(self, name, value, attrs):
+        # The limits, read when the field is shown (settings may change), for the browser's own check
+        # before upload (support.js); the server checks everything again.
+        limits = {
+            "accept": accept_attribute(),
+            "data-max-bytes": support_settings.ATTACHMENT_MAX_BYTES,
+            "data-max-files": support_settings.ATTACHMENTS_PER_MESSAGE,
+        }
+        return super().get_context(name, value, {**limits, **(attrs or {})})
+
     def value_from_datadict(self, data, files, name):
         uploads = super().value_from_datadict(data, files, name)
         chosen = str(data.get(f"{name}-chosen") or "").strip()
@@ -47,13 +57,7 @@ class AttachmentsField(forms.FileField):
     widget = MultipleFileInput
 
     def __init__(self, **kwargs):
-        # The limits, for the browser's own check before upload (support.js); the server checks again.
-        attrs = {
-            "accept": accept_attribute(),
-            "data-max-bytes": support_settings.ATTACHMENT_MAX_BYTES,
-            "data-max-files": support_settings.ATTACHMENTS_PER_MESSAGE,
-        }
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
+        kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault("help_text", attachments_help_text())

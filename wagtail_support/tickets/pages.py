@@ -124,9 +124,14 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def attachment_thumbnail_route(self, request, reference, pk):
         return views.attachment_thumbnail(request, self, reference, int(pk))
 
-    @path("preferences/")
+    @path("profile/")
+    @path("preferences/", name="preferences_route_old")
     def preferences_route(self, request):
         return customer_views.preferences_page(request, self)
+
+    @path("profile/email/<str:token>/")
+    def confirm_email_route(self, request, token):
+        return customer_views.confirm_email(request, self, token)
 
     @path("preferences/time-zone/")
     def detect_zone_route(self, request):
