@@ -2,9 +2,11 @@
 the confirmation of a new e-mail address, and the endpoint ``support.js`` reports the browser's zone to.
 
 Routes of the support page (``SupportPageMixin``): ``profile/`` (also ``preferences/``, its old
-address), ``profile/email/<token>/`` and ``preferences/time-zone/``. Each form of the page posts its
+address), ``profile/email/?token=…`` and ``preferences/time-zone/``. Each form of the page posts its
 own ``form`` name; a failed form shows its errors beside the others, unchanged.
 """
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -89,7 +91,7 @@ def preferences_page(request, page):
         profile.request_email_change(
             request.user,
             new_email,
-            lambda token: page_url(page, page.reverse_subpage("confirm_email_route", args=[token])),
+            lambda token: page_url(page, page.reverse_subpage("confirm_email_route") + "?" + urlencode({"token": token})),
         )
         messages.success(
             request,
@@ -107,12 +109,13 @@ def preferences_page(request, page):
     return redirect(back)
 
 
-def confirm_email(request, page, token):
+def confirm_email(request, page):
     """GET shows the new address and a button; POST (CSRF-checked) changes it. Nothing changes on GET."""
     from wagtail_support.tickets.views import render
 
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
+    token = (request.POST if request.method == "POST" else request.GET).get("token", "")
     try:
         new_email = profile.read_email_change(request.user, token)
         if request.method == "POST":
@@ -122,7 +125,8 @@ def confirm_email(request, page, token):
     except profile.EmailChangeError as error:
         context = {"error": str(error), "support_tab": "preferences"}
         return render(request, page, "confirm_email.html", context, status=400)
-    return render(request, page, "confirm_email.html", {"new_email": new_email, "support_tab": "preferences"})
+    context = {"new_email": new_email, "token": token, "support_tab": "preferences"}
+    return render(request, page, "confirm_email.html", context)
 
 
 def detect_zone(request, page):

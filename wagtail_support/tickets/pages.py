@@ -129,9 +129,9 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def preferences_route(self, request):
         return customer_views.preferences_page(request, self)
 
-    @path("profile/email/<str:token>/")
-    def confirm_email_route(self, request, token):
-        return customer_views.confirm_email(request, self, token)
+    @path("profile/email/")
+    def confirm_email_route(self, request):
+        return customer_views.confirm_email(request, self)
 
     @path("preferences/time-zone/")
     def detect_zone_route(self, request):
