@@ -9,6 +9,7 @@ before upload. Done-when 5: every customer page at 390 px: no sideways scroll, n
 
 import base64
 import re
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -32,35 +33,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 PHONE = {"width": 390, "height": 844}
 
+JS = Path(__file__).parent / "js"
 #: Everything inside the page that sticks out of the screen, scrolls or is cut off.
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    const problems = [];
-    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-        (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-        " “" + (el.innerText || el.value || "").trim().slice(0, 40) + "”";
-    if (document.documentElement.scrollWidth > width) {
-        problems.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " > " + width);
-    }
-    for (const el of document.querySelectorAll("body *")) {
-        const style = getComputedStyle(el);
-        const rect = el.getBoundingClientRect();
-        if (style.display === "none" || style.visibility === "hidden" || rect.width <= 1 || rect.height <= 1) {
-            continue;  // not shown, or visually hidden for screen readers
-        }
-        if (el.closest(".collapse:not(.show), .visually-hidden-focusable")) {
-            continue;
-        }
-        if (rect.right > width + 1 || rect.left < -1) {
-            problems.push(name(el) + " sticks out of the screen (" + Math.round(rect.left) + "–" + Math.round(rect.right) + ")");
-        }
-        const cuts = ["hidden", "clip", "auto", "scroll"].includes(style.overflowX) || style.textOverflow === "ellipsis";
-        if (cuts && el.scrollWidth > el.clientWidth + 1 && !["SELECT", "TEXTAREA", "INPUT"].includes(el.tagName)) {
-            problems.push(name(el) + " is cut off or scrolls (" + el.scrollWidth + " > " + el.clientWidth + ")");
-        }
-    }
-    return problems;
-}"""
+OVERFLOW = (JS / "overflow.js").read_text()
 
 
 @pytest.fixture
@@ -163,18 +138,8 @@ def test_a_validation_error_keeps_the_chosen_file(live_server, page, ann):
     assert Ticket.objects.get().messages.get().attachments.get().name == "screen.png"
 
 
-ADD_FILE = """([how, data]) => {
-    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-    const file = new File([bytes], how + ".png", {type: "image/png"});
-    const transfer = new DataTransfer();
-    transfer.items.add(file);
-    const form = document.querySelector("form.support-new-ticket");
-    if (how === "pasted") {
-        form.querySelector("textarea").dispatchEvent(new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true}));
-    } else {
-        form.querySelector("[data-dropzone]").dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true}));
-    }
-}"""
+#: Paste or drop one PNG on the new-ticket form.
+ADD_FILE = (JS / "add_file.js").read_text()
 
 
 def test_a_pasted_and_a_dropped_image_upload_with_thumbnails(live_server, page, ann):

@@ -43,7 +43,9 @@ def test_the_profile_page_has_every_section_with_unique_ids(client, ann):
 
 
 def test_name_and_password_are_changed(client, ann):
-    assert client.post(PROFILE, {"form": "name", "first_name": "Annie", "last_name": "Smith"}).status_code == 302
+    assert (
+        client.post(PROFILE, {"form": "name", "first_name": "Annie", "last_name": "Smith"}).status_code == 302
+    )
     ann.refresh_from_db()
     assert ann.get_full_name() == "Annie Smith"
 
@@ -75,7 +77,9 @@ def test_an_email_change_takes_effect_only_after_the_new_address_confirms(client
     assert ann.email == "ann@example.com"  # nothing changed yet
     notice = Notification.objects.get(kind="email_change")
     assert notice.recipient == "ann@new.example"
-    link = re.search(r"https?://[^/\s]+(/\S+/profile/email/)\?token=(\S+)", render_email(notice).body).groups()
+    link = re.search(
+        r"https?://[^/\s]+(/\S+/profile/email/)\?token=(\S+)", render_email(notice).body
+    ).groups()
 
     page = client.get(link[0], {"token": link[1]})  # GET only shows the question
     ann.refresh_from_db()
@@ -84,7 +88,9 @@ def test_an_email_change_takes_effect_only_after_the_new_address_confirms(client
     assert client.post(link[0], {"token": link[1]}).status_code == 302
     ann.refresh_from_db()
     assert ann.email == "ann@new.example" and ann.username == "ann@new.example"
-    assert client.post(link[0], {"token": link[1]}).status_code == 400  # the link is spent: it named the old address
+    assert (
+        client.post(link[0], {"token": link[1]}).status_code == 400
+    )  # the link is spent: it named the old address
 
 
 def test_an_email_change_link_works_only_for_its_own_account(client, ann):

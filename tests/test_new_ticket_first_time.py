@@ -75,7 +75,9 @@ def test_the_site_question_is_asked_only_for_products_that_need_a_site_and_marke
 
 
 def test_one_control_offers_the_registered_sites_and_another(client, customer):  # noqa: F811
-    theme = EntitlementFactory(purchase__customer=customer, product=SupportedProductFactory(installations_per_unit=2))
+    theme = EntitlementFactory(
+        purchase__customer=customer, product=SupportedProductFactory(installations_per_unit=2)
+    )
     InstallationFactory(entitlement=theme, domain="one.example")
     InstallationFactory(entitlement=theme, domain="two.example")
 
@@ -147,8 +149,12 @@ def test_products_can_be_told_apart_by_order_date_and_plan(client, customer):  #
     theme = SupportedProductFactory(name="Aurora theme")
     hosting = SupportedProductFactory(name="Hosting Pro", kind="hosting", installations_per_unit=0)
     plan = EntitlementFactory(purchase__customer=customer, product=hosting)
-    bought = EntitlementFactory(purchase=PurchaseFactory(customer=customer, external_id="1042"), product=theme)
-    EntitlementFactory(purchase=PurchaseFactory(customer=customer, source="bundle"), product=theme, granted_by=plan)
+    bought = EntitlementFactory(
+        purchase=PurchaseFactory(customer=customer, external_id="1042"), product=theme
+    )
+    EntitlementFactory(
+        purchase=PurchaseFactory(customer=customer, source="bundle"), product=theme, granted_by=plan
+    )
 
     new_page = soup(client.get(NEW)).get_text(" ", strip=True)
     products_page = soup(client.get("/support/products/"))
@@ -165,7 +171,7 @@ def test_products_can_be_told_apart_by_order_date_and_plan(client, customer):  #
 
 def test_first_response_target_is_on_the_new_ticket_page_and_in_the_confirmation(
     client,
-    customer,
+    customer,  # noqa: F811
     support_page,  # noqa: F811
 ):
     from wagtail_support.sitesettings import SupportSettings
@@ -183,7 +189,9 @@ def test_first_response_target_is_on_the_new_ticket_page_and_in_the_confirmation
 
 
 def test_expired_support_is_refused_with_the_services_words(client, customer):  # noqa: F811
-    old = EntitlementFactory(purchase__customer=customer, support_until=timezone.localdate() - timedelta(days=1))
+    old = EntitlementFactory(
+        purchase__customer=customer, support_until=timezone.localdate() - timedelta(days=1)
+    )
     EntitlementFactory(purchase__customer=customer)
 
     response = client.post(NEW, seed_steps(old))
@@ -223,5 +231,8 @@ def test_an_oversized_file_is_refused_by_the_server_without_javascript(client, c
     response = client.post(NEW, seed_steps(hosting, attachments=[big]))
 
     assert response.status_code == 400
-    assert "“big.png” is" in response.content.decode() and "files may be at most 1000" in response.content.decode()
+    assert (
+        "“big.png” is" in response.content.decode()
+        and "files may be at most 1000" in response.content.decode()
+    )
     assert not Ticket.objects.exists()

@@ -3,15 +3,13 @@ buyer does, reads and replies to that ticket, and gets 404 on every other ticket
 
 import re
 
-
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from tests.factories import EntitlementFactory, MessageFactory, TicketFactory, UserFactory
 from tests.test_support_views import SUPPORT, customer, soup, support_page  # noqa: F401
 from wagtail_support.models import Notification, TicketColleague
-from django.urls import reverse
-
 from wagtail_support.notifications.render import render_email
 from wagtail_support.purchases import accounts
 from wagtail_support.tickets import services
@@ -33,7 +31,9 @@ def add(client, ticket, email):
 
 
 def test_an_added_colleague_sets_up_an_account_reads_and_replies_to_that_ticket_only(
-    client, customer, tickets  # noqa: F811
+    client,
+    customer,  # noqa: F811
+    tickets,
 ):
     shared, other = tickets
 

@@ -37,7 +37,11 @@ def wants_email(user, kind):
     field = OPTIONAL_EMAILS.get(kind)
     if field is None or user is None:
         return True
-    chosen = CustomerProfile.objects.filter(user_id=getattr(user, "pk", user)).values_list(field, flat=True).first()
+    chosen = (
+        CustomerProfile.objects.filter(user_id=getattr(user, "pk", user))
+        .values_list(field, flat=True)
+        .first()
+    )
     return chosen is not False
 
 
@@ -75,7 +79,9 @@ def read_email_change(user, token):
     if data.get("user") != user.pk:
         raise EmailChangeError(_("This link is for another account. Log in with that account to use it."))
     if data.get("old") != (user.email or "").lower():
-        raise EmailChangeError(_("This link was made before another change of your address; ask for a new one."))
+        raise EmailChangeError(
+            _("This link was made before another change of your address; ask for a new one.")
+        )
     return data["new"]
 
 
@@ -88,7 +94,10 @@ def confirm_email_change(user, token):
         username_field = User.USERNAME_FIELD
         old_username = getattr(user, username_field)
         follows_email = username_field != "email" and old_username == (user.email or "").lower()
-        if follows_email and User.objects.filter(**{username_field: new_email.lower()}).exclude(pk=user.pk).exists():
+        if (
+            follows_email
+            and User.objects.filter(**{username_field: new_email.lower()}).exclude(pk=user.pk).exists()
+        ):
             taken = True
         if taken:
             raise EmailChangeError(_("Another account already uses %(email)s.") % {"email": new_email})

@@ -91,7 +91,9 @@ def preferences_page(request, page):
         profile.request_email_change(
             request.user,
             new_email,
-            lambda token: page_url(page, page.reverse_subpage("confirm_email_route") + "?" + urlencode({"token": token})),
+            lambda token: page_url(
+                page, page.reverse_subpage("confirm_email_route") + "?" + urlencode({"token": token})
+            ),
         )
         messages.success(
             request,

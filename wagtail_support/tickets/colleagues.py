@@ -62,6 +62,6 @@ def remove_colleague(ticket, by, colleague_id):
 
 def colleague_users(ticket):
     """The users on ``ticket`` besides its customer, for its e-mails."""
-    return [colleague.user for colleague in TicketColleague.objects.filter(ticket=ticket).select_related("user")]
-
-
+    return [
+        colleague.user for colleague in TicketColleague.objects.filter(ticket=ticket).select_related("user")
+    ]

@@ -13,8 +13,8 @@ from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
 from wagtail_support.purchases.my_products import origin_text
 from wagtail_support.templatetags.wagtail_support_time import support_date
-from wagtail_support.tickets.attachments import accept_attribute, limits_text, validate_uploads
 from wagtail_support.tickets import pending, services
+from wagtail_support.tickets.attachments import accept_attribute, limits_text, validate_uploads
 from wagtail_support.tickets.models import TicketStatus
 
 

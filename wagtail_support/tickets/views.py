@@ -20,8 +20,8 @@ from wagtail_support.conf import support_settings
 from wagtail_support.degrade import from_cache, subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
-from wagtail_support.text import without_unsafe_characters
 from wagtail_support.sitesettings import settings_for_site
+from wagtail_support.text import without_unsafe_characters
 from wagtail_support.tickets import colleagues, pending, services
 from wagtail_support.tickets.attachments import FILE_TYPES
 from wagtail_support.tickets.forms import (
@@ -85,7 +85,9 @@ def customer_ticket(request, reference, queryset=None, owner_only=False):
         raise Http404
     # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
     tickets = Ticket.objects.all() if queryset is None else queryset
-    tickets = tickets.filter(customer=request.user) if owner_only else colleagues.visible_to(request.user, tickets)
+    tickets = (
+        tickets.filter(customer=request.user) if owner_only else colleagues.visible_to(request.user, tickets)
+    )
     try:
         return tickets.get(pk=pk)
     except Ticket.DoesNotExist as error:
@@ -266,9 +268,7 @@ def ticket_detail(request, page, reference, forms=None, status=200):
             "is_owner": ticket.customer_id == request.user.pk,
             "colleagues": list(ticket.colleagues.all()) if ticket.customer_id == request.user.pk else [],
             "colleague_form": forms.get("colleague") or ColleagueForm(),
-            "first_response_text": first_response_text(
-                response_hours_for(request, page)(ticket.product.kind)
-            )
+            "first_response_text": first_response_text(response_hours_for(request, page)(ticket.product.kind))
             if ticket.first_response_at is None and not ticket.is_closed
             else "",
             "reopen_days": support_settings.REOPEN_DAYS,
