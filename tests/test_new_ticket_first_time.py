@@ -236,3 +236,31 @@ def test_an_oversized_file_is_refused_by_the_server_without_javascript(client, c
         and "files may be at most 1000" in response.content.decode()
     )
     assert not Ticket.objects.exists()
+
+
+def test_the_preview_keeps_the_chosen_files_too(client, customer):  # noqa: F811
+    hosting = EntitlementFactory(
+        purchase__customer=customer, product=SupportedProductFactory(kind="hosting", installations_per_unit=0)
+    )
+
+    response = client.post(NEW, seed_steps(hosting, preview="1"))
+
+    assert response.status_code == 200 and not Ticket.objects.exists()
+    assert [box["value"] for box in soup(response).select("input[name=kept]")] == [
+        str(PendingUpload.objects.get().token)
+    ]
+
+
+def test_a_reply_that_fails_keeps_its_files(client, customer):  # noqa: F811
+    from tests.factories import TicketFactory
+
+    ticket = TicketFactory(entitlement=EntitlementFactory(purchase__customer=customer))
+    url = f"/support/{ticket.reference}/reply/"
+
+    failed = client.post(url, {"body": "", "attachments": [screenshot()]})
+    kept = [box["value"] for box in soup(failed).select("input[name=kept]")]
+    sent = client.post(url, {"body": "Here it is", "kept": kept})
+
+    assert failed.status_code == 400 and len(kept) == 1
+    assert sent.status_code == 302
+    assert ticket.messages.get(body="Here it is").attachments.get().name == "screen.png"

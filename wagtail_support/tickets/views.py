@@ -146,12 +146,15 @@ def new_ticket(request, page):
     if request.method == "GET":
         form = NewTicketForm(initial={"product": request.GET.get("product")}, **options)
     elif "preview" in request.POST:
-        # Re-show what was typed, unbound so that no errors show yet; files kept from an earlier try stay.
-        kept = pending.kept_files(request, request.POST.getlist("kept"))
-        form = NewTicketForm(initial=request.POST.dict(), kept=kept, **options)
+        # Re-show what was typed, unbound so that no errors show yet; the files chosen are held as after
+        # an error, so the preview keeps them too.
+        checked = NewTicketForm(request.POST, request.FILES, kept=kept_files(request), **options)
+        checked.is_valid()
+        hold_files(request, checked)
+        form = NewTicketForm(initial=request.POST.dict(), kept=checked.kept, **options)
         context["preview_html"] = render_markdown(request.POST.get("description", ""))
     else:
-        kept = pending.kept_files(request, request.POST.getlist("kept"))
+        kept = kept_files(request)
         form = NewTicketForm(request.POST, request.FILES, kept=kept, **options)
         if form.is_valid():
             if rate_limited(request, "ticket_create", support_settings.TICKET_CREATE_RATE):
@@ -175,6 +178,11 @@ def new_ticket(request, page):
         "support_tab": "new",
     }
     return render(request, page, "new.html", context, status=status)
+
+
+def kept_files(request):
+    """The files held for this session that the form's ``kept`` boxes still name."""
+    return pending.kept_files(request, request.POST.getlist("kept"))
 
 
 def hold_files(request, form):
@@ -289,7 +297,7 @@ def post_only(view):
 @post_only
 def reply(request, page, reference):
     ticket = customer_ticket(request, reference)
-    kept = pending.kept_files(request, request.POST.getlist("kept"))
+    kept = kept_files(request)
     form = ReplyForm(request.POST, request.FILES, kept=kept)
     status = 400
     if form.is_valid():
@@ -381,9 +389,14 @@ def remove_colleague(request, page, reference, pk):
 
 @post_only
 def reply_preview(request, page, reference):
-    """The reply's Preview button without JavaScript: the ticket page again, the text kept; writes nothing."""
+    """The reply's Preview button without JavaScript: the ticket page again, the text and files kept; no
+    message is written."""
+    customer_ticket(request, reference)  # a stranger's reference holds nothing
     body = request.POST.get("body", "")[: support_settings.MESSAGE_MAX_LENGTH]
-    form = ReplyForm(initial={"body": body})
+    checked = ReplyForm(request.POST, request.FILES, kept=kept_files(request))
+    checked.is_valid()
+    hold_files(request, checked)  # the files chosen stay for the reply, as after an error
+    form = ReplyForm(initial={"body": body}, kept=checked.kept)
     form.preview_html = render_markdown(body)
     return ticket_detail(request, page, reference, forms={"reply": form})
 
