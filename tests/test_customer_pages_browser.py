@@ -24,6 +24,7 @@ from tests.factories import (
 )
 from tests.test_support_browser import PASSWORD, assert_no_violations, log_in
 from tests.test_support_views import png_bytes, screenshot
+from wagtail_support.customers.profile import email_change_token
 from wagtail_support.models import Attachment, Ticket, TicketColleague
 from wagtail_support.purchases import accounts
 from wagtail_support.sitesettings import SupportSettings
@@ -216,6 +217,7 @@ def customer_pages(live_server, ann):
         f"{url}/support/products/",
         f"{url}/support/profile/",
         f"{url}/support/profile/email/?token=not-valid",
+        f"{url}/support/profile/email/?token={email_change_token(ann, 'ann@new.example')}",
     ]
 
 
@@ -235,6 +237,8 @@ def test_every_customer_page_fits_a_phone_and_is_axe_clean(live_server, browser,
         f"{url}/support-center/account/password-reset/",
         f"{url}/support-center/account/password-reset/sent/",
         f"{url}/support-center/account/resend/",
+        f"{url}/support-center/account/resend/sent/",
+        f"{url}/support-center/account/password-reset/complete/",
         f"{url}{accounts.set_password_path(UserFactory(email='new@example.com'))}",
     ):
         page.goto(anonymous)

@@ -176,10 +176,10 @@ def assigned(ticket, by):
 
 def auto_closed(ticket, days):
     """Tell the customer that their ticket was closed after ``days`` days without an answer."""
-    notify_customer(
+    _notify_customer_side(
         "ticket_auto_closed",
-        ticket.customer,
-        _customer_context(ticket, days=days),
+        ticket,
+        lambda: _context(ticket, ticket_url=customer_ticket_url(ticket), days=days),
         dedupe_key=f"auto-closed:{ticket.pk}:{ticket.closed_at.timestamp()}",
     )
 
