@@ -284,3 +284,25 @@ def test_the_overflow_check_finds_clipped_text_and_sideways_scroll(browser):
     assert any("scrolls sideways" in problem for problem in problems)
     assert any("Awaiting the team" in problem and "cut off" in problem for problem in problems)
     assert any("wide" in problem and "sticks out" in problem for problem in problems)
+
+
+def test_without_javascript_an_oversized_file_is_refused_by_the_server_with_a_clear_message(
+    live_server, browser, ann, settings
+):
+    settings.WAGTAIL_SUPPORT = {"ATTACHMENT_MAX_BYTES": 2000}
+    page = browser.new_context(java_script_enabled=False).new_page()
+    log_in(page, live_server, ann)
+    page.goto(f"{live_server.url}/support/new/")
+    page.get_by_label("Hosting Pro", exact=True).check()
+    page.get_by_role("textbox", name="Title").fill("Big log")
+    page.get_by_role("textbox", name="Description").fill("Attached.")
+    page.set_input_files(
+        "input[name=attachments]",
+        files=[{"name": "huge.png", "mimeType": "image/png", "buffer": png_bytes() + b"\0" * 5000}],
+    )
+
+    page.get_by_role("button", name="Create").click()
+
+    summary = page.locator(".support-error-summary")
+    assert "“huge.png” is" in summary.inner_text() and "files may be at most 2.0" in summary.inner_text()
+    assert not Ticket.objects.exists()

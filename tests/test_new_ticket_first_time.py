@@ -16,7 +16,8 @@ from tests.factories import (
     SupportedProductFactory,
 )
 from tests.test_support_views import NEW, customer, png_bytes, screenshot, soup, support_page  # noqa: F401
-from wagtail_support.models import Attachment, PendingUpload, Ticket
+from wagtail_support.models import Attachment, Notification, PendingUpload, Ticket
+from wagtail_support.notifications.render import render_email
 from wagtail_support.tickets import attachments, pending
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,11 @@ def test_first_response_target_is_on_the_new_ticket_page_and_in_the_confirmation
     assert "The team usually answers within 2 days." in soup(client.get(NEW)).get_text(" ", strip=True)
     response = client.post(NEW, seed_steps(hosting), follow=True)
     assert "The team usually answers within 2 days." in soup(response).select_one(".alert-success").get_text()
+    confirmation = Notification.objects.get(kind="ticket_opened_customer")
+    assert "The team usually answers within 2 days." in render_email(confirmation).body
+    assert (
+        "The team usually answers within 2 days." in soup(response).select_one(".support-expect").get_text()
+    )
 
 
 def test_expired_support_is_refused_with_the_services_words(client, customer):  # noqa: F811

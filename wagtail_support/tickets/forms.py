@@ -15,6 +15,7 @@ from wagtail_support.purchases.my_products import origin_text
 from wagtail_support.templatetags.wagtail_support_time import support_date
 from wagtail_support.tickets import pending, services
 from wagtail_support.tickets.attachments import accept_attribute, limits_text, validate_uploads
+from wagtail_support.tickets.expectations import first_response_text
 from wagtail_support.tickets.models import TicketStatus
 
 
@@ -119,24 +120,6 @@ def needs_site(entitlement):
     return (
         entitlement.product.kind in (ProductKind.THEME, ProductKind.PLUGIN) and not entitlement.is_unlimited
     )
-
-
-def first_response_text(hours):
-    """When the team usually answers, in words ("within 8 hours", "within 2 days"); "" without a target."""
-    if not hours:
-        return ""
-    if hours % 24 == 0:
-        days = hours // 24
-        return ngettext(
-            "The team usually answers within %(count)d day.",
-            "The team usually answers within %(count)d days.",
-            days,
-        ) % {"count": days}
-    return ngettext(
-        "The team usually answers within %(count)d hour.",
-        "The team usually answers within %(count)d hours.",
-        hours,
-    ) % {"count": hours}
 
 
 class InstallationSelect(forms.Select):

@@ -11,6 +11,7 @@ from wagtail_support.customers.preferences import customer_language
 from wagtail_support.customers.translations import translated_page
 from wagtail_support.notifications.links import absolute_url, admin_url, page_url
 from wagtail_support.notifications.render import register_context
+from wagtail_support.tickets.expectations import ticket_expectation
 from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
@@ -123,10 +124,12 @@ def ticket_opened(ticket, message):
         notify_staff(
             "ticket_opened_staff", address, staff_context, dedupe_key=f"ticket-opened:{ticket.pk}:{address}"
         )
+    with translation.override(customer_language(ticket.customer)):
+        expectation = ticket_expectation(ticket)
     notify_customer(
         "ticket_opened_customer",
         ticket.customer,
-        _customer_context(ticket, message),
+        _customer_context(ticket, message, expectation=expectation),
         dedupe_key=f"ticket-opened-customer:{ticket.pk}",
     )
 

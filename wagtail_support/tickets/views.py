@@ -24,13 +24,13 @@ from wagtail_support.sitesettings import settings_for_site
 from wagtail_support.text import without_unsafe_characters
 from wagtail_support.tickets import colleagues, pending, services
 from wagtail_support.tickets.attachments import FILE_TYPES
+from wagtail_support.tickets.expectations import ticket_expectation
 from wagtail_support.tickets.forms import (
     ColleagueForm,
     NewTicketForm,
     RateForm,
     ReplyForm,
     TicketFilterForm,
-    first_response_text,
 )
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import (
@@ -165,8 +165,7 @@ def new_ticket(request, page):
                 confirmation = _("Ticket %(reference)s is open. We have e-mailed you a confirmation.") % {
                     "reference": ticket.reference
                 }
-                expect = first_response_text(options["response_hours"](ticket.product.kind))
-                messages.success(request, f"{confirmation} {expect}".strip())
+                messages.success(request, f"{confirmation} {ticket_expectation(ticket)}".strip())
                 return redirect(ticket_url(page, ticket, request))
         hold_files(request, form)
         status = status if status != 200 else 400
@@ -276,7 +275,7 @@ def ticket_detail(request, page, reference, forms=None, status=200):
             "is_owner": ticket.customer_id == request.user.pk,
             "colleagues": list(ticket.colleagues.all()) if ticket.customer_id == request.user.pk else [],
             "colleague_form": forms.get("colleague") or ColleagueForm(),
-            "first_response_text": first_response_text(response_hours_for(request, page)(ticket.product.kind))
+            "first_response_text": ticket_expectation(ticket)
             if ticket.first_response_at is None and not ticket.is_closed
             else "",
             "reopen_days": support_settings.REOPEN_DAYS,
