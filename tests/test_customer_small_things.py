@@ -49,3 +49,14 @@ def test_the_example_sites_500_page_stands_alone_and_is_friendly():
 
     assert "Something went wrong on our side" in html and 'href="/support/"' in html
     assert '<meta name="viewport"' in html
+
+
+def test_the_demo_sites_guide_names_the_buttons_the_pages_show():
+    from example_site.home import demo_content, demo_content_es
+
+    english = str(demo_content.__dict__)
+    spanish = str(demo_content_es.__dict__)
+
+    assert "<b>New ticket</b>" in english and "<b>New</b>" not in english
+    assert "<b>Nuevo ticket</b>" in spanish and "<b>Nueva</b>" not in spanish
+    assert "<b>Create</b>" in english and "<b>Crear</b>" in spanish
