@@ -210,9 +210,15 @@ def test_each_image_is_opened_once_from_form_to_storage(client, customer):  # no
     hosting = EntitlementFactory(
         purchase__customer=customer, product=SupportedProductFactory(kind="hosting", installations_per_unit=0)
     )
-    with mock.patch.object(attachments, "inspect_upload", wraps=attachments.inspect_upload) as inspect:
+    from PIL import Image
+
+    with (
+        mock.patch.object(attachments, "inspect_upload", wraps=attachments.inspect_upload) as inspect,
+        mock.patch.object(Image, "open", wraps=Image.open) as pillow_open,
+    ):
         assert client.post(NEW, seed_steps(hosting)).status_code == 302
-    assert inspect.call_count == 1
+    assert inspect.call_count == 1 and pillow_open.call_count == 1  # checked once, opened once
+    assert Attachment.objects.get().thumbnail  # the thumbnail came from that one opening
 
 
 def test_the_limits_are_stated_beside_the_field_from_the_one_list_of_types(client, customer, settings):  # noqa: F811
