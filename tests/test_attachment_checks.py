@@ -18,7 +18,7 @@ from wagtail_support.tickets.attachments import safe_name, sniff_type
 
 pytestmark = pytest.mark.django_db
 
-REFUSED = "is not a screenshot (PNG, JPEG, GIF, WebP), a PDF or a plain-text log"
+REFUSED = "cannot be attached. Files may be: PNG, JPEG, GIF, WebP, PDF"
 
 
 def upload(name, content, content_type="image/png"):

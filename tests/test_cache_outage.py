@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     EntitlementFactory,
@@ -86,8 +87,9 @@ def test_new_ticket_and_its_new_site_answer_with_a_redirect_when_the_cache_is_do
 
 @pytest.mark.parametrize("action", ["close/", "reopen/", "rate/"])
 def test_close_reopen_and_rate_answer_with_a_redirect_when_the_cache_is_down(client, ticket, action):
-    if action != "close/":
-        Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED)
+    if action != "close/":  # closed, after the team answered: it can be reopened and rated
+        answered = timezone.now()
+        Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED, first_response_at=answered)
     with cache_down():
         response = client.post(f"/support/{ticket.reference}/{action}", {"score": 5, "comment": ""})
     assert response.status_code == 302

@@ -94,7 +94,7 @@ def test_preferences_are_saved_and_the_customer_lands_on_the_spanish_section(cli
     response = client.post(SUPPORT + "preferences/", {"language": "es", "time_zone": "Europe/Madrid"})
 
     assert response.status_code == 302
-    assert response["Location"].endswith(spanish_page.url + "preferences/")
+    assert response["Location"].endswith(spanish_page.url + "profile/")
     saved = CustomerProfile.objects.get(user=customer)
     assert (saved.language, saved.time_zone) == ("es", "Europe/Madrid")
 

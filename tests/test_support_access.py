@@ -18,12 +18,12 @@ from tests.factories import (
     publish_support_page,
 )
 from tests.test_support_views import screenshot
-from wagtail_support.models import Message, Ticket
+from wagtail_support.models import Message, Ticket, TicketColleague
 from wagtail_support.tickets import services
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "customer_a", "customer_b", "agent", "editor", "superuser"]
+ROLES = ["anonymous", "customer_a", "colleague", "customer_b", "agent", "editor", "superuser"]
 SECRET = "Ann's secret checkout problem"
 
 
@@ -35,10 +35,14 @@ def world():
     entitlement = EntitlementFactory(purchase__customer=ann)
     InstallationFactory(entitlement=entitlement, domain="ann.example")
     ticket = services.open_ticket(ann, entitlement, SECRET, "It fails.", files=[screenshot()])
+    sam = UserFactory(username="sam")  # a colleague Ann added to this one ticket
+    TicketColleague.objects.create(ticket=ticket, user=sam, email=sam.email, added_by=ann)
+    TicketFactory(entitlement=entitlement, title="Ann's other question")
     bob = UserFactory(username="bob")
     TicketFactory(entitlement=EntitlementFactory(purchase__customer=bob), title="Bob's own question")
     users = {
         "customer_a": ann,
+        "colleague": sam,
         "customer_b": bob,
         "agent": UserFactory(username="agent", groups=["Support agents"], is_staff=True),
         "editor": UserFactory(username="editor", groups=["Editors"], is_staff=True),
@@ -59,8 +63,14 @@ def routes(ticket, attachment):
         ("suggest", "get", "/support/suggest/", {"q": "help"}),
         ("ticket", "get", base, {}),
         ("reply", "post", f"{base}reply/", {"body": "More details."}),
+        ("reply preview", "post", f"{base}reply/preview/", {"body": "*hi*"}),
         ("rate (open ticket)", "post", f"{base}rate/", {"score": "5"}),
         ("attachment", "get", f"{base}attachments/{attachment.pk}/", {}),
+        ("thumbnail", "get", f"{base}attachments/{attachment.pk}/thumbnail/", {}),
+        ("add colleague", "post", f"{base}colleagues/", {"email": "kim@example.com"}),
+        ("remove colleague", "post", f"{base}colleagues/999999/remove/", {}),
+        ("profile", "get", "/support/profile/", {}),
+        ("confirm e-mail (bad link)", "get", "/support/profile/email/", {"token": "forged"}),
         ("close", "post", f"{base}close/", {}),
         ("reopen", "post", f"{base}reopen/", {}),
         ("missing ticket", "get", "/support/SUP-999999/", {}),
@@ -77,8 +87,14 @@ OWN = {
     "suggest": 200,
     "ticket": 200,
     "reply": 302,
+    "reply preview": 200,
     "rate (open ticket)": 400,  # rating waits until the ticket is closed
     "attachment": 200,
+    "thumbnail": 200,
+    "add colleague": 302,
+    "remove colleague": 302,
+    "profile": 200,
+    "confirm e-mail (bad link)": 400,
     "close": 302,
     "reopen": 302,
     "missing ticket": 404,
@@ -89,15 +105,29 @@ SOMEONE_ELSES = {
     **OWN,
     "ticket": 404,
     "reply": 404,
+    "reply preview": 404,
     "rate (open ticket)": 404,
     "attachment": 404,
+    "thumbnail": 404,
+    "add colleague": 404,
+    "remove colleague": 404,
     "close": 404,
     "reopen": 404,
     "missing attachment": 404,
 }
+#: A colleague reads and replies to that ticket; the customer's own actions on it stay the customer's.
+COLLEAGUE = {
+    **OWN,
+    "rate (open ticket)": 404,
+    "add colleague": 404,
+    "remove colleague": 404,
+    "close": 404,
+    "reopen": 404,
+}
 EXPECTED = {
     "anonymous": dict.fromkeys(OWN, 302),  # sent to log in, then back
     "customer_a": OWN,
+    "colleague": COLLEAGUE,
     "customer_b": SOMEONE_ELSES,
     "agent": SOMEONE_ELSES,
     "editor": SOMEONE_ELSES,
@@ -119,12 +149,15 @@ def test_every_route_answers_each_role_as_expected(client, world, role):
         answers[name] = response.status_code
         if role == "anonymous":
             assert response["Location"].startswith("/support-center/account/login/?next=/support/")
-        if role != "customer_a" and name != "my products":
+        if role not in ("customer_a", "colleague") and name != "my products":
             body = b"".join(response.streaming_content) if response.streaming else response.content
             assert SECRET.encode() not in body, f"{role} sees Ann's ticket on {name}"
 
     assert answers == EXPECTED[role]
-    if role != "customer_a":
+    if role == "colleague":
+        other = Ticket.objects.get(title="Ann's other question")
+        assert client.get(f"/support/{other.reference}/").status_code == 404  # that ticket only
+    if role not in ("customer_a", "colleague"):
         after = Ticket.objects.filter(pk=ticket.pk).values().get()
         assert after == before and ticket.messages.count() == messages_before
 

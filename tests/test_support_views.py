@@ -361,7 +361,7 @@ def test_replying_too_often_is_refused(client, customer, settings):
 
 
 def test_close_rate_and_reopen(client, customer):
-    ticket = ticket_of(customer)
+    ticket = ticket_of(customer, first_response_at=timezone.now())  # the team has answered
 
     assert client.post(url_of(ticket, "close/")).status_code == 302
     ticket.refresh_from_db()

@@ -18,7 +18,15 @@ from wagtail_support.purchases.models import (
 )
 from wagtail_support.sitesettings import SupportSettings
 from wagtail_support.staff.models import CannedResponse
-from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketPriority, TicketStatus
+from wagtail_support.tickets.models import (
+    Attachment,
+    Message,
+    PendingUpload,
+    Ticket,
+    TicketColleague,
+    TicketPriority,
+    TicketStatus,
+)
 from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
 
 __all__ = [
@@ -28,6 +36,8 @@ __all__ = [
     "Ticket",
     "Message",
     "Attachment",
+    "PendingUpload",
+    "TicketColleague",
     "CoveragePolicy",
     "CoveragePolicyMixin",
     "CoveragePolicyPage",

@@ -42,9 +42,11 @@ GUIDE_BODY = [
             "steps": [
                 "<p>Log in with the e-mail address of your purchase.</p>",
                 "<p>Open <b>Support</b> from the menu.</p>",
-                "<p>Press <b>New</b>.</p>",
+                "<p>Press <b>New ticket</b>.</p>",
                 "<p>Choose the product you need help with, give your ticket a short title and "
-                "describe what happens, what you expected and what you tried. Screenshots help.</p>",
+                "describe what happens, what you expected and what you tried. Screenshots help: "
+                "choose them, drop them on the form or paste one. For a theme or a plugin, say which "
+                "site it is about; a site you registered is already chosen.</p>",
                 "<p>Press <b>Create</b>. The team is told at once, and you get an e-mail each "
                 "time we answer.</p>",
             ],

@@ -49,7 +49,7 @@ GUIDE_BODY = [
             "steps": [
                 "<p>Inicie sesión con la dirección de correo de su compra.</p>",
                 "<p>Abra <b>Soporte</b> en el menú.</p>",
-                "<p>Pulse <b>Nueva</b>.</p>",
+                "<p>Pulse <b>Nuevo ticket</b>.</p>",
                 "<p>Elija el producto con el que necesita ayuda, dé a su solicitud un título breve y "
                 "describa qué ocurre, qué esperaba y qué ha probado. Las capturas de pantalla ayudan.</p>",
                 "<p>Pulse <b>Crear</b>. El equipo recibe aviso al momento y usted recibe un correo cada "

@@ -126,7 +126,7 @@ def test_a_customer_buys_sets_a_password_opens_a_ticket_and_reads_the_agents_rep
     customer.wait_for_url(f"{host_site.url}/support/new/")
     axe(customer, "new")
     customer.get_by_label(PRODUCT_NAME).check()
-    customer.get_by_label("Or add a site").fill("ann.example")
+    customer.get_by_label("Address of the site").fill("ann.example")
     customer.get_by_role("textbox", name="Title").fill("Checkout shows an error")
     customer.get_by_role("textbox", name="Description").fill("When I pay I see **Error 500**.")
     customer.set_input_files(

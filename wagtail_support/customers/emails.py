@@ -7,6 +7,7 @@ into the customer's e-mail.
 """
 
 from wagtail_support.customers.preferences import customer_language, customer_zone_name, staff_language
+from wagtail_support.customers.profile import wants_email
 from wagtail_support.notifications.outbox import notify
 
 
@@ -16,6 +17,9 @@ def customer_options(user):
 
 
 def notify_customer(kind, user, context, dedupe_key=None):
+    """Queue ``kind`` for ``user``, unless they turned that kind of e-mail off on their profile."""
+    if not wants_email(user, kind):
+        return None
     language, extra = customer_options(user)
     return notify(kind, user.email, {**context, **extra}, dedupe_key=dedupe_key, language=language)
 

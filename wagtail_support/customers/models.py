@@ -16,6 +16,15 @@ class CustomerProfile(models.Model):
     )
     language = models.CharField(_("language"), max_length=20, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Replies from the team are always e-mailed; these two kinds may be turned off.
+    email_confirmations = models.BooleanField(
+        _("confirmations"), default=True, help_text=_("An e-mail when you open a ticket.")
+    )
+    email_status_changes = models.BooleanField(
+        _("status changes"),
+        default=True,
+        help_text=_("An e-mail when the team closes, reopens or merges a ticket."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # Operational records, not editorial content: keep them out of Wagtail's reference index.

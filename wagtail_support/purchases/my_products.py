@@ -15,6 +15,7 @@ from wagtail_support.degrade import subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.forms import ClaimThemeForm, InstallationForm
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind, SupportedProduct
+from wagtail_support.templatetags.wagtail_support_time import support_date
 
 
 def customer_entitlements(user):
@@ -34,6 +35,18 @@ def customer_entitlements(user):
     )
 
 
+def origin_text(entitlement):
+    """Where a product came from, so that two of the same can be told apart: "Order 1042, bought on
+    3 Dec 2026" or "Included with Hosting Pro"."""
+    if entitlement.granted_by_id:
+        return _("Included with %(plan)s") % {"plan": entitlement.granted_by.product.name}
+    purchase = entitlement.purchase
+    return _("Order %(order)s, bought on %(date)s") % {
+        "order": purchase.external_id,
+        "date": support_date(purchase.purchased_at),
+    }
+
+
 def free_themes():
     return SupportedProduct.objects.filter(kind=ProductKind.THEME, active=True, support_period_days__gt=0)
 
@@ -50,10 +63,17 @@ def products(request, page, forms=None):
             if entitlement.is_unlimited
             else max(0, entitlement.installations_allowed - len(entitlement.active_installations))
         )
+        entitlement.origin = origin_text(entitlement)
         form = (forms or {}).get(entitlement.pk)
-        entitlement.installation_form = form if isinstance(form, InstallationForm) else InstallationForm()
+        # Each card's forms get ids of their own, so every label points at its own card's input.
+        auto_id = f"id_product{entitlement.pk}_%s"
+        entitlement.installation_form = (
+            form if isinstance(form, InstallationForm) else InstallationForm(auto_id=auto_id)
+        )
         entitlement.claim_form = (
-            form if isinstance(form, ClaimThemeForm) else ClaimThemeForm(themes=themes, choices=theme_choices)
+            form
+            if isinstance(form, ClaimThemeForm)
+            else ClaimThemeForm(themes=themes, choices=theme_choices, auto_id=auto_id)
         )
     return TemplateResponse(
         request,
@@ -73,7 +93,7 @@ def _own_entitlement(request, entitlement_id):
 @require_POST
 def add_installation(request, page, entitlement_id):
     entitlement = _own_entitlement(request, entitlement_id)
-    form = InstallationForm(request.POST)
+    form = InstallationForm(request.POST, auto_id=f"id_product{entitlement.pk}_%s")
     if form.is_valid():
         try:
             installation = installations.register_installation(entitlement, form.cleaned_data["site"])
@@ -92,7 +112,7 @@ def add_installation(request, page, entitlement_id):
 @require_POST
 def claim_theme(request, page, entitlement_id):
     entitlement = _own_entitlement(request, entitlement_id)
-    form = ClaimThemeForm(request.POST, themes=free_themes())
+    form = ClaimThemeForm(request.POST, themes=free_themes(), auto_id=f"id_product{entitlement.pk}_%s")
     if form.is_valid():
         try:
             claim = installations.claim_bundled_theme(entitlement, form.cleaned_data["theme"])

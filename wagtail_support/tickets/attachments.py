@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail_support.conf import support_settings
 
@@ -23,21 +24,24 @@ from wagtail_support.conf import support_settings
 class FileType:
     content_type: str
     extension: str  # what the file is stored and downloaded as
+    label: str = ""  # how the customer calls it, in the list beside the field
     accept: tuple[str, ...] = ()  # extra hints for the browser's file picker
 
 
 #: Every type the app can recognise, by content type; ``ATTACHMENT_TYPES`` may narrow it, never widen it.
+#: The one list: the field's ``accept``, its help text, the errors and the downloads all read it.
 FILE_TYPES = {
     file_type.content_type: file_type
     for file_type in (
-        FileType("image/png", ".png"),
-        FileType("image/jpeg", ".jpg"),
-        FileType("image/gif", ".gif"),
-        FileType("image/webp", ".webp"),
-        FileType("application/pdf", ".pdf"),
-        FileType("text/plain", ".txt", accept=(".log", ".txt")),
+        FileType("image/png", ".png", "PNG"),
+        FileType("image/jpeg", ".jpg", "JPEG", accept=(".jpg", ".jpeg")),
+        FileType("image/gif", ".gif", "GIF"),
+        FileType("image/webp", ".webp", "WebP"),
+        FileType("application/pdf", ".pdf", "PDF"),
+        FileType("text/plain", ".txt", pgettext_lazy("file type", "text log (.txt, .log)"), (".log", ".txt")),
     )
 }
+THUMBNAIL_SIZE = (320, 240)
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_NAME_LENGTH = 120
 MAX_IMAGE_PIXELS = 40_000_000  # an 8K screenshot is 33 megapixels
@@ -56,6 +60,20 @@ def allowed_types():
     """The content types this site accepts: the app's, narrowed by ``ATTACHMENT_TYPES`` when set."""
     chosen = support_settings.ATTACHMENT_TYPES
     return [content_type for content_type in FILE_TYPES if not chosen or content_type in chosen]
+
+
+def allowed_type_names():
+    """The allowed types as the customer reads them: "PNG, JPEG, GIF, WebP, PDF, text log (.txt, .log)"."""
+    return ", ".join(str(FILE_TYPES[content_type].label) for content_type in allowed_types())
+
+
+def limits_text():
+    """The limits stated beside every attachments field, in the visitor's language."""
+    return _("Up to %(count)d files, %(size)s each: %(types)s.") % {
+        "count": support_settings.ATTACHMENTS_PER_MESSAGE,
+        "size": filesizeformat(support_settings.ATTACHMENT_MAX_BYTES),
+        "types": allowed_type_names(),
+    }
 
 
 def accept_attribute():
@@ -91,13 +109,39 @@ def safe_name(name, content_type=None):
     return (stem[: MAX_NAME_LENGTH - len(suffix)] or _("attachment")) + suffix
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload whose size, type and name were checked, and its thumbnail when it is an image.
+
+    Unpacks as ``(upload, name, content_type)``. Services given a ``CheckedFile`` do not check it again.
+    """
+
+    upload: object
+    name: str
+    content_type: str
+    thumbnail: bytes | None = None
+
+    def __iter__(self):
+        return iter((self.upload, self.name, self.content_type))
+
+    @property
+    def size(self):
+        return self.upload.size
+
+
 def sniff_type(upload):
     """The real type of ``upload`` from its bytes, or None when it is not an allowed kind of file."""
+    return inspect_upload(upload)[0]
+
+
+def inspect_upload(upload):
+    """``(content type, thumbnail PNG bytes or None)`` of ``upload`` from its bytes; the type is None
+    when it is not an allowed kind of file. An image is opened by Pillow once, for both."""
     upload.seek(0)
     head = upload.read(64 * 1024)
     upload.seek(0)
     if head.startswith(b"%PDF-"):
-        return "application/pdf" if not ACTIVE_MARKUP.search(head[:1024]) else None
+        return ("application/pdf" if not ACTIVE_MARKUP.search(head[:1024]) else None), None
     if (
         head[:8] == b"\x89PNG\r\n\x1a\n"
         or head[:3] == b"\xff\xd8\xff"
@@ -106,30 +150,39 @@ def sniff_type(upload):
     ):
         return _verified_image(upload)
     if _is_plain_text(head):
-        return "text/plain"
-    return None
+        return "text/plain", None
+    return None, None
 
 
 def _verified_image(upload):
-    """The image's type when Pillow checks *and* decodes every pixel of it (a valid header followed by
-    HTML passes ``verify()`` alone), or None. Images of more than ``MAX_IMAGE_PIXELS`` are refused
-    before decoding, so a small file cannot unpack into gigabytes."""
+    """``(type, thumbnail)`` when Pillow decodes every pixel of the image (a valid header followed by
+    HTML passes ``verify()`` alone), else ``(None, None)``. Images of more than ``MAX_IMAGE_PIXELS``
+    are refused before decoding, so a small file cannot unpack into gigabytes. The thumbnail is made
+    from the decoded pixels and written anew as PNG: nothing of the sent file's bytes is served inline."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(upload) as image:
             kind = IMAGE_FORMATS.get(image.format)
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                return None
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
+                return None, None
             image.load()
+            thumbnail = _thumbnail(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
+        return None, None
     finally:
         upload.seek(0)
-    return kind
+    return kind, (thumbnail if kind else None)
+
+
+def _thumbnail(image):
+    import io
+
+    small = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image.copy()
+    small.thumbnail(THUMBNAIL_SIZE)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def _is_plain_text(data):
@@ -148,12 +201,16 @@ def _is_plain_text(data):
 
 
 def validate_uploads(files):
-    """Return ``[(upload, safe name, content type)]`` or raise ``ValidationError`` naming the bad file."""
+    """Return ``[CheckedFile]`` (each unpacks as ``(upload, safe name, content type)``) or raise
+    ``ValidationError`` naming the bad file. Files already checked (``CheckedFile``) are not read again."""
     limit = support_settings.ATTACHMENTS_PER_MESSAGE
     if len(files) > limit:
         raise ValidationError(_("Attach at most %(count)d files to one message.") % {"count": limit})
     checked = []
     for upload in files:
+        if isinstance(upload, CheckedFile):
+            checked.append(upload)
+            continue
         name = safe_name(upload.name)
         if upload.size > support_settings.ATTACHMENT_MAX_BYTES:
             raise ValidationError(
@@ -164,11 +221,11 @@ def validate_uploads(files):
                     "limit": filesizeformat(support_settings.ATTACHMENT_MAX_BYTES),
                 }
             )
-        content_type = sniff_type(upload)
+        content_type, thumbnail = inspect_upload(upload)
         if content_type is None or content_type not in allowed_types():
             raise ValidationError(
-                _("“%(name)s” is not a screenshot (PNG, JPEG, GIF, WebP), a PDF or a plain-text log.")
-                % {"name": name}
+                _("“%(name)s” cannot be attached. Files may be: %(types)s.")
+                % {"name": name, "types": allowed_type_names()}
             )
-        checked.append((upload, safe_name(upload.name, content_type), content_type))
+        checked.append(CheckedFile(upload, safe_name(upload.name, content_type), content_type, thumbnail))
     return checked

@@ -5,14 +5,17 @@ Forms check what the customer typed; the rules of tickets live in ``tickets.serv
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from wagtail_support.conf import support_settings
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
-from wagtail_support.tickets.attachments import accept_attribute, validate_uploads
+from wagtail_support.purchases.my_products import origin_text
+from wagtail_support.templatetags.wagtail_support_time import support_date
+from wagtail_support.tickets import pending, services
+from wagtail_support.tickets.attachments import accept_attribute, limits_text, validate_uploads
+from wagtail_support.tickets.expectations import first_response_text
 from wagtail_support.tickets.models import TicketStatus
 
 
@@ -30,6 +33,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
     template_name = "wagtail_support/forms/attachments_widget.html"
 
+    def get_context(self, name, value, attrs):
+        # The limits, read when the field is shown (settings may change), for the browser's own check
+        # before upload (support.js); the server checks everything again.
+        limits = {
+            "accept": accept_attribute(),
+            "data-max-bytes": support_settings.ATTACHMENT_MAX_BYTES,
+            "data-max-files": support_settings.ATTACHMENTS_PER_MESSAGE,
+        }
+        return super().get_context(name, value, {**limits, **(attrs or {})})
+
     def value_from_datadict(self, data, files, name):
         uploads = super().value_from_datadict(data, files, name)
         chosen = str(data.get(f"{name}-chosen") or "").strip()
@@ -45,7 +58,7 @@ class AttachmentsField(forms.FileField):
     widget = MultipleFileInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept_attribute()}))
+        kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Attachments"))
         kwargs.setdefault("help_text", attachments_help_text())
@@ -69,14 +82,11 @@ class AttachmentsField(forms.FileField):
                 code="files_lost",
             )
         files = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
-        validate_uploads(files)
-        return files
+        return validate_uploads(files)  # checked here once; the services take them as they are
 
 
 def _attachments_help_text():
-    return _("Screenshots (PNG, JPEG, GIF, WebP), PDFs or plain-text logs; up to %(count)d files.") % {
-        "count": support_settings.ATTACHMENTS_PER_MESSAGE
-    }
+    return limits_text()
 
 
 # Fields are built when their form class is, at import: the text is made when it is shown, in the
@@ -94,15 +104,15 @@ def message_field(label):
 
 
 def entitlement_hint(entitlement, today=None):
-    """The support date of one of the customer's products, in words."""
+    """The support date of one of the customer's products, in words (one date format: ``support_date``)."""
     if not entitlement.active:
         return _("This purchase was refunded or cancelled, so it no longer includes support.")
     if entitlement.support_until is None:
         return _("This product does not include support.")
-    day = date_format(entitlement.support_until, "DATE_FORMAT")
+    day = support_date(entitlement.support_until)
     if entitlement.has_support(today):
         return _("Support until %(date)s") % {"date": day}
-    return _("Support ended on %(date)s.") % {"date": day}
+    return _("Support ended on %(date)s") % {"date": day}
 
 
 def needs_site(entitlement):
@@ -127,7 +137,29 @@ class EntitlementChoiceField(forms.ModelChoiceField):
         return obj.product.name
 
 
-class NewTicketForm(forms.Form):
+class KeepsFilesMixin:
+    """Files that passed their checks are kept when the form fails for another reason.
+
+    ``kept``: ``PendingUpload`` rows of an earlier try (``tickets.pending``), sent again with the
+    form's ``kept`` checkboxes. ``files_to_hold()`` names the new ones the view should hold.
+    """
+
+    def __init__(self, *args, kept=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = list(kept)
+        self._new_files = []
+
+    def clean_attachments(self):
+        new = list(self.cleaned_data.get("attachments") or [])
+        self._new_files = new
+        return validate_uploads([pending.as_checked(row) for row in self.kept] + new)
+
+    def files_to_hold(self):
+        """The new files that passed their checks (none when the files themselves were refused)."""
+        return [] if "attachments" in self.errors else self._new_files
+
+
+class NewTicketForm(KeepsFilesMixin, forms.Form):
     """A new ticket about one of the customer's products with active support."""
 
     product = EntitlementChoiceField(
@@ -141,18 +173,18 @@ class NewTicketForm(forms.Form):
         },
     )
     installation = forms.ModelChoiceField(
-        label=pgettext_lazy("customer website", "Site"),
+        label=_("Your registered sites"),
         queryset=None,
         required=False,
         widget=InstallationSelect,
-        empty_label=_("Choose a site…"),
+        empty_label=_("Another site: type its address below"),
         error_messages={"invalid_choice": _("Choose one of your own sites.")},
     )
     new_site = forms.CharField(
-        label=_("Or add a site"),
+        label=_("Address of the site"),
         required=False,
         max_length=2000,
-        help_text=_("The address of the site this is about, for example shop.example.com."),
+        help_text=_("For example shop.example.com. It is registered for the product with the ticket."),
         widget=forms.TextInput(attrs={"autocomplete": "url", "inputmode": "url"}),
     )
     title = forms.CharField(
@@ -164,9 +196,10 @@ class NewTicketForm(forms.Form):
     description = message_field(_("Description"))
     attachments = AttachmentsField()
 
-    def __init__(self, *args, entitlements, **kwargs):
+    def __init__(self, *args, entitlements, response_hours=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.entitlements = list(entitlements)
+        self.response_hours = response_hours or (lambda kind: 0)
         ids = [entitlement.pk for entitlement in self.entitlements]
         self.fields["product"].queryset = Entitlement.objects.filter(pk__in=ids).select_related("product")
         self.fields["installation"].queryset = Installation.objects.filter(
@@ -186,14 +219,19 @@ class NewTicketForm(forms.Form):
         return next((e.product for e in self.entitlements if str(e.pk) == value), None)
 
     def product_options(self):
-        """The radio buttons: every product of the customer, the unsupported ones disabled."""
+        """The radio buttons: every product of the customer, the unsupported ones disabled, each told
+        apart by where it came from (order and date, or the plan it came with) and its support end."""
         value = str(self["product"].value() or "")
         return [
             {
                 "entitlement": entitlement,
                 "value": str(entitlement.pk),
                 "label": entitlement.product.name,
+                "origin": origin_text(entitlement),
                 "hint": entitlement_hint(entitlement),
+                "response": first_response_text(self.response_hours(entitlement.product.kind))
+                if entitlement.has_support()
+                else "",
                 "supported": entitlement.has_support(),
                 "checked": value == str(entitlement.pk),
                 "needs_site": needs_site(entitlement),
@@ -201,13 +239,14 @@ class NewTicketForm(forms.Form):
             for entitlement in self.entitlements
         ]
 
+    def products_needing_site(self):
+        """Names of the supported products whose tickets say which site (the site question's hint)."""
+        names = [e.product.name for e in self.entitlements if e.has_support() and needs_site(e)]
+        return list(dict.fromkeys(names))
+
     def clean_product(self):
         entitlement = self.cleaned_data["product"]
-        if not entitlement.has_support():
-            raise ValidationError(
-                _("Support for %(product)s has ended or was cancelled, so a ticket cannot be opened for it.")
-                % {"product": entitlement.product.name}
-            )
+        services.ensure_supported(entitlement)  # the service's rule and words, found before anything is sent
         return entitlement
 
     def clean(self):
@@ -216,9 +255,11 @@ class NewTicketForm(forms.Form):
         installation = cleaned.get("installation")
         new_site = (cleaned.get("new_site") or "").strip()
         if installation and new_site:
-            self.add_error("new_site", _("Choose a registered site or add a new one, not both."))
+            self.add_error("new_site", _("Choose a registered site or type a new one, not both."))
         if entitlement is None:
             return cleaned
+        if not needs_site(entitlement) and not new_site:
+            cleaned["installation"] = installation = None  # a hidden choice of another product's site
         if installation and installation.entitlement_id != entitlement.pk:
             self.add_error(
                 "installation",
@@ -226,13 +267,32 @@ class NewTicketForm(forms.Form):
                 % {"site": installation.domain, "product": entitlement.product.name},
             )
         elif not installation and not new_site and needs_site(entitlement):
-            self.add_error("installation", _("Choose the site this ticket is about, or add it below."))
+            registered = [
+                site for site in self.fields["installation"].queryset if site.entitlement_id == entitlement.pk
+            ]
+            if len(registered) == 1:  # the product's only site: the one the ticket is about
+                cleaned["installation"] = registered[0]
+            else:
+                self.add_error(
+                    "installation" if registered else "new_site",
+                    _("Choose the site this ticket is about, or type its address."),
+                )
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KeepsFilesMixin, forms.Form):
     body = message_field(_("Your reply"))
     attachments = AttachmentsField()
+
+
+class ColleagueForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of a colleague"),
+        max_length=254,
+        help_text=_("They get this ticket's e-mails and can read and reply to it, and nothing else."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Enter an e-mail address, for example sam@example.com.")},
+    )
 
 
 class RateForm(forms.Form):

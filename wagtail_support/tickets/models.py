@@ -1,5 +1,7 @@
 """Tickets, their messages and attachments."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -195,6 +197,10 @@ class Message(models.Model):
         return f"{self.ticket.reference} #{self.pk}"
 
 
+def thumbnail_upload_to(instance, filename):
+    return f"support/thumbnails/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.png"
+
+
 class Attachment(models.Model):
     """A file sent with a message: kept in private storage, served only to the ticket's participants."""
 
@@ -203,6 +209,14 @@ class Attachment(models.Model):
     )
     file = models.FileField(
         _("file"), storage=attachment_storage, upload_to=attachment_upload_to, max_length=255
+    )
+    thumbnail = models.FileField(
+        _("thumbnail"),
+        storage=attachment_storage,
+        upload_to=thumbnail_upload_to,
+        max_length=255,
+        blank=True,
+        help_text=_("A small PNG drawn from a verified image's pixels; empty for other files."),
     )
     name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
@@ -223,3 +237,75 @@ class Attachment(models.Model):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+
+def pending_upload_to(instance, filename):
+    return f"support/pending/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class PendingUpload(models.Model):
+    """A checked file held for a form that failed validation, so the customer need not choose it again.
+
+    Keyed to the user *and* their session; used by the next submission of that session, deleted once
+    the message is saved, and swept after ``tickets.pending.MAX_AGE``.
+    """
+
+    token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    session_key = models.CharField(_("session"), max_length=64)
+    file = models.FileField(
+        _("file"), storage=attachment_storage, upload_to=pending_upload_to, max_length=255
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    thumbnail = models.BinaryField(_("thumbnail"), blank=True, null=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class TicketColleague(models.Model):
+    """Someone the customer added to a ticket: they get its e-mails and may read and reply to it."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="colleagues"
+    )
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="support_colleague_of",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("colleague on a ticket")
+        verbose_name_plural = _("colleagues on tickets")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="wsupport_colleague_unique"),
+        ]
+
+    def __str__(self):
+        return self.email

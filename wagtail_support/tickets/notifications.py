@@ -10,7 +10,9 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail_support.customers.emails import notify_customer, notify_staff
 from wagtail_support.customers.preferences import customer_language
 from wagtail_support.customers.translations import translated_page
-from wagtail_support.notifications.links import admin_url, page_url
+from wagtail_support.notifications.links import absolute_url, admin_url, page_url
+from wagtail_support.notifications.render import register_context
+from wagtail_support.tickets.expectations import ticket_expectation
 from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
@@ -70,6 +72,51 @@ def _customer_context(ticket, message=None, **extra):
         return _context(ticket, message, ticket_url=customer_ticket_url(ticket), **extra)
 
 
+def customer_side(ticket):
+    """The ticket's customer, then each colleague on it: who gets the customer's e-mails of a ticket."""
+    from wagtail_support.tickets.models import TicketColleague
+
+    colleagues = TicketColleague.objects.filter(ticket=ticket).select_related("user")
+    return [ticket.customer, *(colleague.user for colleague in colleagues)]
+
+
+def _notify_customer_side(kind, ticket, context_for, dedupe_key):
+    """``kind`` to the customer and each colleague, each in their own language and with their own key."""
+    for user in customer_side(ticket):
+        key = dedupe_key if user.pk == ticket.customer_id else f"{dedupe_key}:colleague:{user.pk}"
+        with translation.override(customer_language(user)):
+            context = context_for()
+        notify_customer(kind, user, context, dedupe_key=key)
+
+
+def colleague_added(ticket, colleague):
+    """Tell a colleague they were added; a new account gets its set-password link (sent fresh)."""
+    context = _context(
+        ticket,
+        ticket_url=customer_ticket_url(ticket),
+        added_by=ticket.customer.get_full_name() or ticket.customer.email,
+        user_id=colleague.user_id,
+    )
+    notify_customer(
+        "ticket_colleague_added",
+        colleague.user,
+        context,
+        dedupe_key=f"colleague:{ticket.pk}:{colleague.user_id}:{colleague.pk}",
+    )
+
+
+@register_context("ticket_colleague_added")
+def _colleague_context(context):
+    from django.contrib.auth import get_user_model
+
+    from wagtail_support.purchases import accounts
+
+    user = get_user_model().objects.filter(pk=context.get("user_id")).first()
+    if user is None or not accounts.is_setup_pending(user):
+        return {"setup_pending": False}
+    return {"setup_pending": True, "set_password_url": absolute_url(accounts.set_password_path(user))}
+
+
 def ticket_opened(ticket, message):
     staff_context = _context(ticket, message, ticket_url=staff_ticket_url(ticket))
     # Each address once, in order.
@@ -77,20 +124,22 @@ def ticket_opened(ticket, message):
         notify_staff(
             "ticket_opened_staff", address, staff_context, dedupe_key=f"ticket-opened:{ticket.pk}:{address}"
         )
+    with translation.override(customer_language(ticket.customer)):
+        expectation = ticket_expectation(ticket)
     notify_customer(
         "ticket_opened_customer",
         ticket.customer,
-        _customer_context(ticket, message),
+        _customer_context(ticket, message, expectation=expectation),
         dedupe_key=f"ticket-opened-customer:{ticket.pk}",
     )
 
 
 def message_posted(ticket, message):
     if message.from_staff:
-        notify_customer(
+        _notify_customer_side(
             "ticket_reply_customer",
-            ticket.customer,
-            _customer_context(ticket, message),
+            ticket,
+            lambda: _context(ticket, message, ticket_url=customer_ticket_url(ticket)),
             dedupe_key=f"message:{message.pk}:customer",
         )
         return
@@ -109,10 +158,10 @@ def status_changed(ticket, by):
         for address in assignee_addresses(ticket):
             notify_staff("ticket_status_staff", address, context, dedupe_key=f"{key}:{address}")
     else:
-        notify_customer(
+        _notify_customer_side(
             "ticket_status_customer",
-            ticket.customer,
-            _customer_context(ticket),
+            ticket,
+            lambda: _context(ticket, ticket_url=customer_ticket_url(ticket)),
             dedupe_key=f"{key}:customer",
         )
 
@@ -130,10 +179,10 @@ def assigned(ticket, by):
 
 def auto_closed(ticket, days):
     """Tell the customer that their ticket was closed after ``days`` days without an answer."""
-    notify_customer(
+    _notify_customer_side(
         "ticket_auto_closed",
-        ticket.customer,
-        _customer_context(ticket, days=days),
+        ticket,
+        lambda: _context(ticket, ticket_url=customer_ticket_url(ticket), days=days),
         dedupe_key=f"auto-closed:{ticket.pk}:{ticket.closed_at.timestamp()}",
     )
 

@@ -115,9 +115,26 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
     def attachment_route(self, request, reference, pk):
         return views.attachment(request, self, reference, int(pk))
 
-    @path("preferences/")
+    @re_path(rf"^{REFERENCE}/colleagues/$")
+    def add_colleague_route(self, request, reference):
+        return views.add_colleague(request, self, reference)
+
+    @re_path(rf"^{REFERENCE}/colleagues/(?P<pk>[0-9]+)/remove/$")
+    def remove_colleague_route(self, request, reference, pk):
+        return views.remove_colleague(request, self, reference, int(pk))
+
+    @re_path(rf"^{REFERENCE}/attachments/(?P<pk>[0-9]+)/thumbnail/$")
+    def attachment_thumbnail_route(self, request, reference, pk):
+        return views.attachment_thumbnail(request, self, reference, int(pk))
+
+    @path("profile/")
+    @path("preferences/", name="preferences_route_old")
     def preferences_route(self, request):
         return customer_views.preferences_page(request, self)
+
+    @path("profile/email/")
+    def confirm_email_route(self, request):
+        return customer_views.confirm_email(request, self)
 
     @path("preferences/time-zone/")
     def detect_zone_route(self, request):

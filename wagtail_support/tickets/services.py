@@ -7,6 +7,7 @@ one transaction and queues its e-mails through the notification outbox.
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,19 +24,25 @@ class TicketError(ValidationError):
     """A request the rules refuse; the message is meant for the person who made it."""
 
 
-def open_ticket(customer, entitlement, title, body, files=(), installation=None, page=None, request=None):
-    """Open a ticket for one of ``customer``'s products with active support; the team is told at once.
-
-    ``page`` is the support page it is opened from: the ticket belongs to that page's site, whose
-    support settings (team, targets) apply (see ``tickets.sites`` for tickets opened elsewhere).
-    """
-    if entitlement.customer_id != customer.pk:
-        raise TicketError(_("Choose one of your own products."))
+def ensure_supported(entitlement):
+    """Raise ``TicketError`` unless ``entitlement`` has active support: the one place of that rule."""
     if not entitlement.has_support():
         raise TicketError(
             _("Support for %(product)s has ended or was cancelled, so a ticket cannot be opened for it.")
             % {"product": entitlement.product.name}
         )
+
+
+def open_ticket(customer, entitlement, title, body, files=(), installation=None, page=None, request=None):
+    """Open a ticket for one of ``customer``'s products with active support; the team is told at once.
+
+    ``page`` is the support page it is opened from: the ticket belongs to that page's site, whose
+    support settings (team, targets) apply (see ``tickets.sites`` for tickets opened elsewhere).
+    ``files`` are uploads, or ``CheckedFile``s a form already checked (not read again).
+    """
+    if entitlement.customer_id != customer.pk:
+        raise TicketError(_("Choose one of your own products."))
+    ensure_supported(entitlement)
     if installation is not None and installation.entitlement_id != entitlement.pk:
         raise TicketError(_("Choose one of the sites registered for this product."))
     checked = validate_uploads(list(files))
@@ -72,7 +79,7 @@ def first_response_due(product, opened_at, site_id=None):
 def reply(ticket, author, body, files=(), internal=False):
     """Add a message. The customer's reply goes to the team; an agent's public reply to the customer;
     an internal note stays with the team and changes no status."""
-    from_staff = author.pk != ticket.customer_id
+    from_staff = not _on_customer_side(ticket, author)
     if internal and not from_staff:
         raise PermissionDenied
     if ticket.is_closed and not internal:
@@ -105,6 +112,15 @@ def reply(ticket, author, body, files=(), internal=False):
     return message
 
 
+def _on_customer_side(ticket, user):
+    """The customer or a colleague they added (``TicketColleague``), as opposed to the team."""
+    from wagtail_support.tickets.models import TicketColleague
+
+    if user.pk == ticket.customer_id:
+        return True
+    return TicketColleague.objects.filter(ticket_id=ticket.pk, user_id=user.pk).exists()
+
+
 def _add_message(ticket, author, body, checked_files, from_staff, internal=False):
     body = (body or "").strip()
     if not body:
@@ -122,9 +138,12 @@ def _add_message(ticket, author, body, checked_files, from_staff, internal=False
         from_staff=from_staff,
         is_internal=internal,
     )
-    for upload, name, content_type in checked_files:
+    for checked in checked_files:
+        upload, name, content_type = checked
         attachment = Attachment(message=message, name=name, content_type=content_type, size=upload.size)
         attachment.file.save(name, upload, save=False)
+        if thumbnail := getattr(checked, "thumbnail", None):
+            attachment.thumbnail.save(f"{name}.png", ContentFile(thumbnail), save=False)
         attachment.save()
     return message
 
@@ -175,6 +194,8 @@ def rate(ticket, customer, score, comment=""):
         raise PermissionDenied
     if not ticket.is_closed:
         raise TicketError(_("You can rate a ticket once it is closed."))
+    if ticket.first_response_at is None:
+        raise TicketError(_("You can rate a ticket once the team has answered it."))
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise TicketError(_("Choose a rating from 1 to 5."))
     Ticket.objects.filter(pk=ticket.pk).update(
@@ -196,7 +217,7 @@ def assign(ticket, assignee, by):
 
 def mark_read(ticket, by):
     """Clear the unread flag of the side that opened the ticket (customer or team)."""
-    field = "unread_by_customer" if by.pk == ticket.customer_id else "unread_by_staff"
+    field = "unread_by_customer" if _on_customer_side(ticket, by) else "unread_by_staff"
     if getattr(ticket, field):
         Ticket.objects.filter(pk=ticket.pk).update(**{field: False})
         setattr(ticket, field, False)

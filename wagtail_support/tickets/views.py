@@ -21,10 +21,18 @@ from wagtail_support.conf import support_settings
 from wagtail_support.degrade import from_cache, subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.my_products import customer_entitlements
+from wagtail_support.sitesettings import settings_for_site
 from wagtail_support.text import without_unsafe_characters
-from wagtail_support.tickets import services
+from wagtail_support.tickets import colleagues, pending, services
 from wagtail_support.tickets.attachments import FILE_TYPES
-from wagtail_support.tickets.forms import NewTicketForm, RateForm, ReplyForm, TicketFilterForm
+from wagtail_support.tickets.expectations import ticket_expectation
+from wagtail_support.tickets.forms import (
+    ColleagueForm,
+    NewTicketForm,
+    RateForm,
+    ReplyForm,
+    TicketFilterForm,
+)
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import (
     OPEN_STATUSES,
@@ -70,14 +78,19 @@ def too_many(form, what):
     )
 
 
-def customer_ticket(request, reference, queryset=None):
-    """The signed-in customer's ticket with this reference; 404 for a missing or someone else's."""
+def customer_ticket(request, reference, queryset=None, owner_only=False):
+    """The signed-in customer's ticket with this reference (or one they were added to as a colleague,
+    unless ``owner_only``); 404 for a missing or someone else's."""
     pk = pk_from_reference(reference)
     if pk is None:
         raise Http404
+    # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
+    tickets = Ticket.objects.all() if queryset is None else queryset
+    tickets = (
+        tickets.filter(customer=request.user) if owner_only else colleagues.visible_to(request.user, tickets)
+    )
     try:
-        # ``queryset or ...`` would evaluate the whole unfiltered queryset (QuerySet.__bool__).
-        return (Ticket.objects if queryset is None else queryset).get(pk=pk, customer=request.user)
+        return tickets.get(pk=pk)
     except Ticket.DoesNotExist as error:
         raise Http404 from error
 
@@ -87,7 +100,7 @@ def customer_ticket(request, reference, queryset=None):
 
 def my_tickets(request, page):
     form = TicketFilterForm(request.GET or None)
-    tickets = Ticket.objects.filter(customer=request.user).select_related("product", "installation")
+    tickets = colleagues.visible_to(request.user).select_related("product", "installation")
     if form.is_valid():
         tickets = filter_tickets(tickets, **form.cleaned_data)
     listing = Paginator(tickets.order_by("-last_activity_at", "-pk"), TICKETS_PER_PAGE).get_page(
@@ -115,6 +128,13 @@ def filter_tickets(tickets, status="", q=""):
 # New ticket
 
 
+def response_hours_for(request, page):
+    """``kind → hours`` of the first-response target of this site (the one the ticket will belong to)."""
+    site = Site.find_for_request(request) or page.get_site()
+    settings = settings_for_site(site.pk if site else None)
+    return settings.first_response_hours_for
+
+
 @require_http_methods(["GET", "POST"])
 def new_ticket(request, page):
     entitlements = list(customer_entitlements(request.user))
@@ -122,25 +142,32 @@ def new_ticket(request, page):
         return render(request, page, "no_products.html", {"entitlements": entitlements, "support_tab": "new"})
     context = {"entitlements": entitlements}
     status = 200
+    options = {"entitlements": entitlements, "response_hours": response_hours_for(request, page)}
     if request.method == "GET":
-        form = NewTicketForm(entitlements=entitlements, initial={"product": request.GET.get("product")})
+        form = NewTicketForm(initial={"product": request.GET.get("product")}, **options)
     elif "preview" in request.POST:
-        # Re-show what was typed, unbound so that no errors show yet; files must be chosen again.
-        form = NewTicketForm(entitlements=entitlements, initial=request.POST.dict())
+        # Re-show what was typed, unbound so that no errors show yet; the files chosen are held as after
+        # an error, so the preview keeps them too.
+        checked = NewTicketForm(request.POST, request.FILES, kept=kept_files(request), **options)
+        checked.is_valid()
+        hold_files(request, checked)
+        form = NewTicketForm(initial=request.POST.dict(), kept=checked.kept, **options)
         context["preview_html"] = render_markdown(request.POST.get("description", ""))
     else:
-        form = NewTicketForm(request.POST, request.FILES, entitlements=entitlements)
+        kept = kept_files(request)
+        form = NewTicketForm(request.POST, request.FILES, kept=kept, **options)
         if form.is_valid():
             if rate_limited(request, "ticket_create", support_settings.TICKET_CREATE_RATE):
                 too_many(form, _("new tickets"))
                 status = 429
             elif ticket := create_ticket(request, form, page):
-                messages.success(
-                    request,
-                    _("Ticket %(reference)s is open. We have e-mailed you a confirmation.")
-                    % {"reference": ticket.reference},
-                )
+                pending.release(kept)
+                confirmation = _("Ticket %(reference)s is open. We have e-mailed you a confirmation.") % {
+                    "reference": ticket.reference
+                }
+                messages.success(request, f"{confirmation} {ticket_expectation(ticket)}".strip())
                 return redirect(ticket_url(page, ticket, request))
+        hold_files(request, form)
         status = status if status != 200 else 400
     title = (form["title"].value() or "").strip()
     context |= {
@@ -150,6 +177,17 @@ def new_ticket(request, page):
         "support_tab": "new",
     }
     return render(request, page, "new.html", context, status=status)
+
+
+def kept_files(request):
+    """The files held for this session that the form's ``kept`` boxes still name."""
+    return pending.kept_files(request, request.POST.getlist("kept"))
+
+
+def hold_files(request, form):
+    """Keep the checked files of a form that failed, for the customer's next try (``tickets.pending``)."""
+    if held := pending.hold(request, form.files_to_hold()):
+        form.kept = [*form.kept, *held]
 
 
 def create_ticket(request, form, page=None):
@@ -232,6 +270,12 @@ def ticket_detail(request, page, reference, forms=None, status=200):
             "reply_form": forms.get("reply") or ReplyForm(),
             "rate_form": forms.get("rate") or RateForm(initial={"score": ticket.satisfaction}),
             "can_reopen": services.can_reopen(ticket),
+            "is_owner": ticket.customer_id == request.user.pk,
+            "colleagues": list(ticket.colleagues.all()) if ticket.customer_id == request.user.pk else [],
+            "colleague_form": forms.get("colleague") or ColleagueForm(),
+            "first_response_text": ticket_expectation(ticket)
+            if ticket.first_response_at is None and not ticket.is_closed
+            else "",
             "reopen_days": support_settings.REOPEN_DAYS,
         },
         status=status,
@@ -241,7 +285,8 @@ def ticket_detail(request, page, reference, forms=None, status=200):
 @require_POST
 def reply(request, page, reference):
     ticket = customer_ticket(request, reference)
-    form = ReplyForm(request.POST, request.FILES)
+    kept = kept_files(request)
+    form = ReplyForm(request.POST, request.FILES, kept=kept)
     status = 400
     if form.is_valid():
         if rate_limited(request, "ticket_reply", support_settings.TICKET_REPLY_RATE):
@@ -255,23 +300,28 @@ def reply(request, page, reference):
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
+                pending.release(kept)
                 messages.success(request, _("Your reply was sent to the team."))
                 return redirect(f"{ticket_url(page, ticket, request)}#message-{message.pk}")
+    hold_files(request, form)
     return ticket_detail(request, page, reference, forms={"reply": form}, status=status)
 
 
 @require_POST
 def close(request, page, reference):
-    ticket = customer_ticket(request, reference)
+    ticket = customer_ticket(request, reference, owner_only=True)
     if not ticket.is_closed:
         services.close(ticket, request.user)
-        messages.success(request, _("The ticket is closed. You can rate the help you received below."))
+        if ticket.first_response_at:
+            messages.success(request, _("The ticket is closed. You can rate the help you received below."))
+        else:
+            messages.success(request, _("The ticket is closed."))
     return redirect(ticket_url(page, ticket, request))
 
 
 @require_POST
 def reopen(request, page, reference):
-    ticket = customer_ticket(request, reference)
+    ticket = customer_ticket(request, reference, owner_only=True)
     if not ticket.is_closed:
         return redirect(ticket_url(page, ticket, request))
     try:
@@ -285,7 +335,7 @@ def reopen(request, page, reference):
 
 @require_POST
 def rate(request, page, reference):
-    ticket = customer_ticket(request, reference)
+    ticket = customer_ticket(request, reference, owner_only=True)
     form = RateForm(request.POST)
     if form.is_valid():
         try:
@@ -299,10 +349,42 @@ def rate(request, page, reference):
 
 
 @require_POST
+def add_colleague(request, page, reference):
+    ticket = customer_ticket(request, reference, owner_only=True)
+    form = ColleagueForm(request.POST)
+    if form.is_valid():
+        try:
+            colleague = colleagues.add_colleague(ticket, request.user, form.cleaned_data["email"])
+        except ValidationError as error:
+            form.add_error("email", error.messages)
+        else:
+            messages.success(
+                request,
+                _("%(email)s is on this ticket now. We have e-mailed them a link to it.")
+                % {"email": colleague.email},
+            )
+            return redirect(f"{ticket_url(page, ticket, request)}#colleagues-heading")
+    return ticket_detail(request, page, reference, forms={"colleague": form}, status=400)
+
+
+@require_POST
+def remove_colleague(request, page, reference, pk):
+    ticket = customer_ticket(request, reference, owner_only=True)
+    colleagues.remove_colleague(ticket, request.user, pk)
+    messages.success(request, _("They are no longer on this ticket."))
+    return redirect(f"{ticket_url(page, ticket, request)}#colleagues-heading")
+
+
+@require_POST
 def reply_preview(request, page, reference):
-    """The reply's Preview button without JavaScript: the ticket page again, the text kept; writes nothing."""
+    """The reply's Preview button without JavaScript: the ticket page again, the text and files kept; no
+    message is written."""
+    customer_ticket(request, reference)  # a stranger's reference holds nothing
     body = request.POST.get("body", "")[: support_settings.MESSAGE_MAX_LENGTH]
-    form = ReplyForm(initial={"body": body})
+    checked = ReplyForm(request.POST, request.FILES, kept=kept_files(request))
+    checked.is_valid()
+    hold_files(request, checked)  # the files chosen stay for the reply, as after an error
+    form = ReplyForm(initial={"body": body}, kept=checked.kept)
     form.preview_html = render_markdown(body)
     return ticket_detail(request, page, reference, forms={"reply": form})
 
@@ -310,15 +392,41 @@ def reply_preview(request, page, reference):
 # Attachments
 
 
+@require_GET
 def attachment(request, page, reference, pk):
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
     ticket = customer_ticket(request, reference)
     try:
         found = Attachment.objects.get(pk=pk, message__ticket=ticket, message__is_internal=False)
     except Attachment.DoesNotExist as error:
         raise Http404 from error
     return attachment_response(found)
+
+
+@require_GET
+def attachment_thumbnail(request, page, reference, pk):
+    """The thumbnail of an image attachment, with the same checks as the attachment itself."""
+    ticket = customer_ticket(request, reference)
+    try:
+        found = Attachment.objects.get(pk=pk, message__ticket=ticket, message__is_internal=False)
+    except Attachment.DoesNotExist as error:
+        raise Http404 from error
+    return thumbnail_response(found)
+
+
+def thumbnail_response(attachment):
+    """The server-made PNG thumbnail of ``attachment``, shown inline (its pixels were decoded and
+    written anew, never the sent bytes); 404 when it has none. The caller checks that the user may see it."""
+    if not attachment.thumbnail:
+        raise Http404
+    try:
+        handle = attachment.thumbnail.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def attachment_response(attachment):
