@@ -11,11 +11,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wagtail_support.dates import support_date
 from wagtail_support.degrade import subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.forms import ClaimThemeForm, InstallationForm
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind, SupportedProduct
-from wagtail_support.templatetags.wagtail_support_time import support_date
 
 
 def customer_entitlements(user):

@@ -45,7 +45,7 @@ def add_colleague(ticket, by, email):
             )
         user, created = accounts.customer_for(email)
         if created:
-            accounts.support_account(user, new_account=True).save()
+            accounts.open_support_account(user, new_account=True)
         if TicketColleague.objects.filter(ticket=ticket, user=user).exists():
             raise ColleagueError(_("%(email)s is already on this ticket.") % {"email": email})
         colleague = TicketColleague.objects.create(ticket=ticket, user=user, email=email, added_by=by)

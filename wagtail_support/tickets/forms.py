@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from wagtail_support.conf import support_settings
+from wagtail_support.dates import support_date
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind
 from wagtail_support.purchases.my_products import origin_text
-from wagtail_support.templatetags.wagtail_support_time import support_date
 from wagtail_support.tickets import pending, services
 from wagtail_support.tickets.attachments import accept_attribute, limits_text, validate_uploads
 from wagtail_support.tickets.expectations import first_response_text
