@@ -236,7 +236,12 @@ def test_preview_and_insert_change_nothing(client, users, ticket):
 def test_merge_moves_the_conversation_into_the_other_ticket(client, users, ticket):
     target = TicketFactory(entitlement=ticket.entitlement)
     client.force_login(users["agent"])
-    client.post(reverse("wagtail_support_tickets:merge", args=[ticket.pk]), {"target": target.reference})
+    url = reverse("wagtail_support_tickets:merge", args=[ticket.pk])
+    asked = client.post(url, {"target": target.reference})
+    ticket.refresh_from_db()
+    assert asked.status_code == 200 and ticket.merged_into is None  # a confirmation first
+    assert ticket.reference in asked.content.decode() and target.reference in asked.content.decode()
+    client.post(url, {"target": target.reference, "confirm": "1"})
     ticket.refresh_from_db()
     assert ticket.merged_into == target and ticket.status == TicketStatus.CLOSED
     assert target.messages.filter(body="My header is broken").exists()

@@ -1,6 +1,6 @@
 """The dashboard panel on the Wagtail home page: what the team should look at now (one query)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,22 @@ def queue_counts(user, now=None):
     )
 
 
+NEXT_TICKETS_SHOWN = 5
+
+
+def next_tickets(user, limit=NEXT_TICKETS_SHOWN, after=None):
+    """The open tickets assigned to ``user`` that await the team, first response due soonest first
+    (then the longest waiting); without any, the unassigned ones. ``after``: a ticket id to skip."""
+    awaiting = Ticket.objects.filter(
+        status__in=(TicketStatus.NEW, TicketStatus.AWAITING_STAFF)
+    ).select_related("customer", "product")
+    if after and str(after).isdigit():
+        awaiting = awaiting.exclude(pk=int(after))
+    order = [F("first_response_due_at").asc(nulls_last=True), "last_activity_at", "pk"]
+    mine = list(awaiting.filter(assignee=user).order_by(*order)[:limit])
+    return mine or list(awaiting.filter(assignee__isnull=True).order_by(*order)[:limit])
+
+
 class TicketQueuePanel(Component):
     name = "wagtail_support_tickets"
     template_name = "wagtail_support/admin/dashboard/queue_panel.html"
@@ -35,6 +51,8 @@ class TicketQueuePanel(Component):
         index = reverse(f"{URL_NAMESPACE}:index")
         counts = queue_counts(self.user)
         return {
+            "next_tickets": next_tickets(self.user),
+            "next_url": reverse(f"{URL_NAMESPACE}:next"),
             "outbox_attention": outbox_attention(parent_context.get("request"), self.user),
             "rows": [
                 (_("Unassigned"), counts["unassigned"], f"{index}?status=open&assignee=unassigned"),

@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views.i18n import JavaScriptCatalog
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -140,6 +141,13 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
             path("<int:pk>/priority/", views.PriorityView.as_view(**policy), name="priority"),
             path("<int:pk>/assign/", views.AssignView.as_view(**policy), name="assign"),
             path("<int:pk>/merge/", views.MergeView.as_view(**policy), name="merge"),
+            path("<int:pk>/panel/", views.PanelView.as_view(**policy), name="panel"),
+            path("<int:pk>/unmerge/", views.UnmergeView.as_view(**policy), name="unmerge"),
+            path("<int:pk>/presence/", views.PresenceView.as_view(**policy), name="presence"),
+            path("<int:pk>/history/", self.history_view, name="history"),
+            path("<int:pk>/history/results/", self.history_results_view, name="history_results"),
+            path("next/", views.NextTicketView.as_view(**policy), name="next"),
+            path("jsi18n/", JavaScriptCatalog.as_view(packages=["wagtail_support"]), name="jsi18n"),
             path("attachments/<int:pk>/", views.AttachmentView.as_view(**policy), name="attachment"),
         ]
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from taggit.managers import TaggableManager
 
 from wagtail_support.conf import support_settings
 from wagtail_support.tickets.storage import attachment_storage, attachment_upload_to
@@ -110,6 +111,7 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    tags = TaggableManager(verbose_name=_("tags"), through="wagtail_support.TaggedTicket", blank=True)
 
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True

@@ -10,6 +10,7 @@ from wagtail_support.customers.emails import notify_customer, notify_staff
 from wagtail_support.customers.preferences import customer_language
 from wagtail_support.customers.translations import translated_page
 from wagtail_support.notifications.links import admin_url, page_url
+from wagtail_support.tickets.people import display_name
 from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
@@ -105,8 +106,10 @@ def status_changed(ticket, by):
     """Tell the other side that the ticket was closed or reopened."""
     key = f"status:{ticket.pk}:{ticket.status}:{ticket.last_activity_at.timestamp()}"
     if by.pk == ticket.customer_id:
+        # The assignee, or the site's team when nobody has the ticket: a customer's close or reopen
+        # is never lost.
         context = _context(ticket, ticket_url=staff_ticket_url(ticket))
-        for address in assignee_addresses(ticket):
+        for address in staff_recipients(ticket):
             notify_staff("ticket_status_staff", address, context, dedupe_key=f"{key}:{address}")
     else:
         notify_customer(
@@ -122,7 +125,7 @@ def assigned(ticket, by):
         "ticket_assigned",
         ticket.assignee.email,
         _context(
-            ticket, ticket_url=staff_ticket_url(ticket), assigned_by=by.get_full_name() or by.get_username()
+            ticket, ticket_url=staff_ticket_url(ticket), assigned_by=display_name(by)
         ),
         dedupe_key=f"assigned:{ticket.pk}:{ticket.assignee_id}:{ticket.last_activity_at.timestamp()}",
     )
