@@ -6,12 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.admin.widgets import AdminTagWidget
 
 from wagtail_support.tickets.forms import AttachmentsField
-from wagtail_support.tickets.tags import parse_tags
 from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus, pk_from_reference
+from wagtail_support.tickets.tags import parse_tags
 
 
 class ReplyForm(forms.Form):
@@ -102,7 +101,9 @@ class TicketPanelForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=TicketStatus.choices)
     priority = forms.TypedChoiceField(label=_("Priority"), choices=TicketPriority.choices, coerce=int)
-    assignee = AssigneeChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody"))
+    assignee = AssigneeChoiceField(
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody")
+    )
     tags = TagsField()
 
     def __init__(self, *args, ticket, can_assign=True, **kwargs):

@@ -51,9 +51,7 @@ class CannedResponse(index.Indexed, models.Model):
     set_priority = models.PositiveSmallIntegerField(
         _("set the priority to"), choices=TicketPriority.choices, null=True, blank=True
     )
-    assign_to_sender = models.BooleanField(
-        _("assign to the agent who sends it"), default=False
-    )
+    assign_to_sender = models.BooleanField(_("assign to the agent who sends it"), default=False)
     add_tags = models.CharField(
         _("add the tags"), max_length=255, blank=True, help_text=_("Comma-separated, e.g. refund, billing.")
     )

@@ -27,9 +27,7 @@ def heartbeat(ticket_id, user, typing=False, now=None):
     seen = from_cache(lambda: cache.get(_key(ticket_id)), default={}, what="ticket presence") or {}
     seen = {pk: entry for pk, entry in seen.items() if now - entry["at"] < PRESENCE_SECONDS}
     seen[user.pk] = {"name": display_name(user), "typing": bool(typing), "at": now}
-    from_cache(
-        lambda: cache.set(_key(ticket_id), seen, PRESENCE_SECONDS * 2), what="ticket presence"
-    )
+    from_cache(lambda: cache.set(_key(ticket_id), seen, PRESENCE_SECONDS * 2), what="ticket presence")
     return [
         {"name": entry["name"], "typing": entry["typing"]}
         for pk, entry in sorted(seen.items())

@@ -183,9 +183,7 @@ class TicketScreenView(InspectView):
         """The reply or note, then the macro's changes and the send button's status, in one step."""
         user, macro = self.request.user, form.cleaned_data["macro"]
         with transaction.atomic():
-            message = services.reply(
-                self.object, user, body, form.cleaned_data["files"], internal=internal
-            )
+            message = services.reply(self.object, user, body, form.cleaned_data["files"], internal=internal)
             events.log_action(self.object, "note" if internal else "reply", user, {"message": message.pk})
             ticket = Ticket.objects.get(pk=self.object.pk)
             if macro is not None:
@@ -324,9 +322,9 @@ class PanelView(TicketActionView):
 
     def get_form(self, request, ticket):
         return TicketPanelForm(
-            request.POST, ticket=ticket, can_assign=self.permission_policy.user_has_permission(
-                request.user, "assign"
-            )
+            request.POST,
+            ticket=ticket,
+            can_assign=self.permission_policy.user_has_permission(request.user, "assign"),
         )
 
     def act(self, request, ticket, data):
@@ -374,7 +372,10 @@ class MergeView(TicketActionView):
         target = workflow.merge(ticket, data["target"], request.user)
         messages.success(
             request,
-            _("%(duplicate)s is merged into %(target)s. You can undo it from %(duplicate)s for %(hours)d hours.")
+            _(
+                "%(duplicate)s is merged into %(target)s. "
+                "You can undo it from %(duplicate)s for %(hours)d hours."
+            )
             % {"duplicate": ticket.reference, "target": target.reference, "hours": workflow.MERGE_UNDO_HOURS},
         )
         return target
@@ -388,9 +389,10 @@ class UnmergeView(TicketActionView):
 
     def act(self, request, ticket, data):
         ticket = workflow.unmerge(ticket, request.user)
-        messages.success(request, _("The merge is undone: %(reference)s has its messages back.") % {
-            "reference": ticket.reference
-        })
+        messages.success(
+            request,
+            _("The merge is undone: %(reference)s has its messages back.") % {"reference": ticket.reference},
+        )
         return ticket
 
 

@@ -101,7 +101,8 @@ class TicketEvent(models.Model):
                 "target": data.get("target", ""),
             }
         if self.kind == EventKind.RATED:
-            return _("%(who)s rated the ticket %(score)s out of 5.") % {"who": who, "score": data.get("score")}
+            score = data.get("score")
+            return _("%(who)s rated the ticket %(score)s out of 5.") % {"who": who, "score": score}
         return self.get_kind_display()
 
 

@@ -124,9 +124,7 @@ def assigned(ticket, by):
     notify_staff(
         "ticket_assigned",
         ticket.assignee.email,
-        _context(
-            ticket, ticket_url=staff_ticket_url(ticket), assigned_by=display_name(by)
-        ),
+        _context(ticket, ticket_url=staff_ticket_url(ticket), assigned_by=display_name(by)),
         dedupe_key=f"assigned:{ticket.pk}:{ticket.assignee_id}:{ticket.last_activity_at.timestamp()}",
     )
 

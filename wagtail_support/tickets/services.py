@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from wagtail_support.conf import support_settings
 from wagtail_support.sitesettings import settings_for_site
 from wagtail_support.tickets import events, notifications, sites
-from wagtail_support.tickets.events import EventKind
 from wagtail_support.tickets.attachments import validate_uploads
+from wagtail_support.tickets.events import EventKind
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketStatus
 from wagtail_support.tickets.people import display_name
