@@ -312,3 +312,15 @@ def test_every_action_is_in_the_history(client, agent, ticket):
     } <= actions
     history = client.get(reverse("wagtail_support_tickets:history", args=[ticket.pk]))
     assert history.status_code == 200 and "Internal note added" in history.content.decode()
+
+
+def test_the_queue_filters_by_tag_and_the_report_counts_tags(client, agent):
+    tagged, plain = TicketFactory(title="Tagged one"), TicketFactory(title="Plain one")
+    tagged.tags.add("refund")
+    client.force_login(agent)
+    html = client.get(reverse("wagtail_support_tickets:index") + "?tag=refund").content.decode()
+    assert tagged.reference in html and plain.reference not in html
+    report = client.get(reverse("wagtail_support_reports:index")).content.decode()
+    assert "refund" in report
+    csv = client.get(reverse("wagtail_support_reports:index") + "?export=csv").content.decode()
+    assert "refund,1,0" in csv.replace("\r", "")

@@ -27,6 +27,7 @@ from wagtail_support.staff.menu import TicketMenuItemMixin
 from wagtail_support.staff.models import CannedResponse
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus
+from wagtail_support.tickets.people import display_name
 
 
 def _customer(ticket):
@@ -34,7 +35,7 @@ def _customer(ticket):
 
 
 def _assignee(ticket):
-    return (ticket.assignee.get_full_name() or ticket.assignee.get_username()) if ticket.assignee else ""
+    return display_name(ticket.assignee) if ticket.assignee else ""
 
 
 class TicketIndexView(NeutralisedExportMixin, IndexView):
@@ -42,7 +43,12 @@ class TicketIndexView(NeutralisedExportMixin, IndexView):
     table_class = QueueTable
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("customer", "product", "assignee")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("customer", "product", "assignee")
+            .prefetch_related("tags")
+        )
 
     def search_queryset(self, queryset):
         return search_tickets(queryset, self.search_query) if self.is_searching else queryset
@@ -92,6 +98,9 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
         ),
         ChoiceColumn("priority", TicketPriority, label=_("Priority"), sort_key="priority"),
         TextColumn("assignee", label=_("Assignee"), accessor=_assignee),
+        TextColumn(
+            "tags", label=_("Tags"), accessor=lambda ticket: ", ".join(t.name for t in ticket.tags.all())
+        ),
         ActivityColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         DueColumn("first_response_due_at", label=_("First response due"), sort_key="first_response_due_at"),
     ]
