@@ -324,3 +324,34 @@ def test_the_queue_filters_by_tag_and_the_report_counts_tags(client, agent):
     assert "refund" in report
     csv = client.get(reverse("wagtail_support_reports:index") + "?export=csv").content.decode()
     assert "refund,1,0" in csv.replace("\r", "")
+
+
+# Saved views.
+
+
+def test_an_agent_saves_a_view_and_sees_it_in_the_menu_with_its_count(client, agent):
+    TicketFactory(assignee=agent, priority=30)
+    TicketFactory(assignee=agent, priority=10)
+    client.force_login(agent)
+    response = client.post(
+        reverse("wagtail_support_tickets:save_view"),
+        {"name": "Mine, high", "query": "assignee=mine&priority=30&p=2"},
+    )
+    assert response.status_code == 302
+    view = agent.support_saved_views.get()
+    assert view.query == "assignee=mine&priority=30"  # no paging
+    from wagtail_support.staff.saved_views import menu_entries
+
+    entries = {name: count for name, _url, count in menu_entries(agent)}
+    assert entries["Mine, high"] == 1 and entries["My open tickets"] == 2
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Mine, high (1)" in html
+
+
+def test_a_saved_view_needs_a_new_name(client, agent):
+    client.force_login(agent)
+    url = reverse("wagtail_support_tickets:save_view")
+    client.post(url, {"name": "Mine", "query": "assignee=mine"})
+    client.post(url, {"name": "mine", "query": "status=any"})
+    client.post(url, {"name": "  ", "query": "status=any"})
+    assert agent.support_saved_views.count() == 1

@@ -58,3 +58,30 @@ class OutboxAttentionMenuItemMixin:
         component = super().render_component(request)
         component.label = outbox_attention_label(request, self.label)
         return component
+
+
+class SavedViewsMenuMixin:
+    """The "Support" group lists the agent's saved views of the queue, with their counts, after
+    "Tickets"."""
+
+    def render_component(self, request):
+        from wagtail.admin.ui.sidebar import LinkMenuItem
+
+        from wagtail_support.staff.saved_views import menu_entries
+
+        component = super().render_component(request)
+        if not request.user.has_perm("wagtail_support.view_ticket"):
+            return component
+        links = [
+            LinkMenuItem(
+                f"support-view-{n}",
+                _("%(label)s (%(count)d)") % {"label": name, "count": count},
+                url,
+                icon_name="list-ul",
+            )
+            for n, (name, url, count) in enumerate(menu_entries(request.user))
+        ]
+        items = list(component.menu_items)
+        after = next((i + 1 for i, item in enumerate(items) if "ticket" in item.name), len(items))
+        component.menu_items = items[:after] + links + items[after:]
+        return component

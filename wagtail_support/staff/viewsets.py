@@ -11,7 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.exports import NeutralisedExportMixin
-from wagtail_support.staff import views
+from wagtail_support.staff import saved_views, views
 from wagtail_support.staff.columns import (
     ActivityColumn,
     CheckboxColumn,
@@ -23,8 +23,9 @@ from wagtail_support.staff.columns import (
     TextColumn,
 )
 from wagtail_support.staff.filters import TicketFilterSet
+from wagtail_support.staff.forms import SavedViewForm
 from wagtail_support.staff.menu import TicketMenuItemMixin
-from wagtail_support.staff.models import CannedResponse
+from wagtail_support.staff.models import CannedResponse, SavedView
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.people import display_name
@@ -56,6 +57,14 @@ class TicketIndexView(NeutralisedExportMixin, IndexView):
     @cached_property
     def columns(self):
         return [CheckboxColumn("bulk_actions", obj_type="ticket"), *super().columns]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["saved_view_form"] = SavedViewForm(
+            user=self.request.user, initial={"query": saved_views.clean_query(self.request.GET.urlencode())}
+        )
+        context["my_saved_views"] = SavedView.objects.filter(user=self.request.user)
+        return context
 
 
 class TicketViewSet(RecordViewSetMixin, ModelViewSet):
@@ -156,6 +165,8 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
             path("<int:pk>/history/", self.history_view, name="history"),
             path("<int:pk>/history/results/", self.history_results_view, name="history_results"),
             path("next/", views.NextTicketView.as_view(**policy), name="next"),
+            path("views/save/", saved_views.SaveView.as_view(**policy), name="save_view"),
+            path("views/<int:pk>/delete/", saved_views.DeleteView.as_view(**policy), name="delete_view"),
             path("jsi18n/", JavaScriptCatalog.as_view(packages=["wagtail_support"]), name="jsi18n"),
             path("attachments/<int:pk>/", views.AttachmentView.as_view(**policy), name="attachment"),
         ]
