@@ -355,3 +355,15 @@ def test_a_saved_view_needs_a_new_name(client, agent):
     client.post(url, {"name": "mine", "query": "status=any"})
     client.post(url, {"name": "  ", "query": "status=any"})
     assert agent.support_saved_views.count() == 1
+
+
+def test_the_demo_ships_macros_with_placeholders(capsys):
+    from django.core.management import call_command
+
+    from wagtail_support.staff.models import CannedResponse
+
+    call_command("support_demo", admin_password="x")
+    call_command("support_demo", admin_password="x")  # safe to run again
+    macros = CannedResponse.objects.all()
+    assert macros.count() >= 3
+    assert all("{first_name}" in m.body for m in macros) and any(m.is_macro for m in macros)
