@@ -200,7 +200,7 @@ def test_the_customer_sees_status_events_but_not_team_ones(client, agent, ticket
     html = client.get(
         page.url + page.reverse_subpage("ticket_route", args=[ticket.reference])
     ).content.decode()
-    assert "Agnes changed the status to" in html
+    assert "Agnes changed the status to “Awaiting you”" in html
     assert "priority" not in html.split("support-conversation")[1].split("</ol>")[0].lower()
     assert "vip" not in html
 

@@ -4,6 +4,7 @@ of their ticket meant for them, oldest first, each event with its sentence (``te
 from django import template
 from django.utils.translation import gettext as _
 
+from wagtail_support.templatetags.wagtail_support_tickets import customer_status
 from wagtail_support.tickets.events import timeline
 from wagtail_support.tickets.people import display_name
 
@@ -20,5 +21,5 @@ def customer_timeline(ticket, messages):
                 who = _("You")
             else:
                 who = display_name(item.actor, for_customer=True) if item.actor_id else _("Support team")
-            item.text = item.describe(who)
+            item.text = item.describe(who, status_label=customer_status)
     return items

@@ -62,13 +62,14 @@ class TicketEvent(models.Model):
     def is_event(self):
         return True
 
-    def describe(self, actor_name=""):
-        """The event in one sentence, in the active language."""
+    def describe(self, actor_name="", status_label=None):
+        """The event in one sentence, in the active language (``status_label``: how a status reads
+        to this reader)."""
         data, who = self.data, actor_name or _("Someone")
         if self.kind == EventKind.STATUS:
             return _("%(who)s changed the status to “%(status)s”.") % {
                 "who": who,
-                "status": _status_label(data.get("to")),
+                "status": (status_label or _status_label)(data.get("to")),
             }
         if self.kind == EventKind.PRIORITY:
             return _("%(who)s changed the priority to “%(priority)s”.") % {
