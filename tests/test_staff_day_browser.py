@@ -3,6 +3,7 @@ each other, axe-core on the ticket screen and the dashboard, the keyboard shortc
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from tests.factories import CannedResponseFactory, MessageFactory, TicketFactory, UserFactory
 from tests.test_staff_browser import PASSWORD, log_in_to_admin
@@ -46,7 +47,7 @@ def test_a_macro_is_inserted_without_a_reload_keeps_the_files_and_applies_on_sen
     )
     log_in_to_admin(page, live_server, agent, screen(ticket))
     shot = tmp_path / "screenshot.png"
-    shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    Image.new("RGB", (8, 8), "red").save(shot, "PNG")
     page.set_input_files("input[name=files]", str(shot))
     page.evaluate("window.notReloaded = true")
     page.select_option("select[name=canned]", label="Refund")
@@ -62,7 +63,8 @@ def test_a_macro_is_inserted_without_a_reload_keeps_the_files_and_applies_on_sen
     page.get_by_text("Your reply was sent").wait_for()
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED and list(ticket.tags.names()) == ["refund"]
-    assert ticket.messages.filter(from_staff=True).get().body.startswith("Hi Dana")
+    reply = ticket.messages.filter(from_staff=True).get()
+    assert reply.body.startswith("Hi Dana") and reply.attachments.count() == 1
 
 
 def test_two_agents_see_each_other_and_the_second_sender_is_warned(live_server, browser, agent, ticket):

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminTagWidget
 
 from wagtail_support.tickets.forms import AttachmentsField
 from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus, pk_from_reference
@@ -43,12 +42,12 @@ class ReplyForm(forms.Form):
 
 
 class TagsField(forms.CharField):
-    """Comma-separated tags, with Wagtail's tag widget (autocompletes the tags in use)."""
+    """Comma-separated tags. A plain text box: Wagtail's tag widget draws an input without a label."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", AdminTagWidget)
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Tags"))
+        kwargs.setdefault("help_text", _("Comma-separated, e.g. refund, billing."))
         super().__init__(**kwargs)
 
     def clean(self, value):
