@@ -367,3 +367,10 @@ def test_the_demo_ships_macros_with_placeholders(capsys):
     macros = CannedResponse.objects.all()
     assert macros.count() >= 3
     assert all("{first_name}" in m.body for m in macros) and any(m.is_macro for m in macros)
+
+
+def test_the_customer_e_mail_names_the_agent_not_their_address(agent, ticket):
+    services.reply(ticket, agent, "Fixed.")
+    notification = Notification.objects.filter(recipient=ticket.customer.email).latest("pk")
+    assert notification.context["author_name"] == "Agnes"
+    assert agent.email not in str(notification.context)

@@ -122,6 +122,10 @@ class TicketPanelForm(forms.Form):
             del self.fields["assignee"]
 
 
+class ConfirmForm(forms.Form):
+    """A button and nothing to fill in (undo a merge)."""
+
+
 class BulkTagForm(forms.Form):
     tags = TagsField(label=_("Tags to add"), required=True)
 

@@ -10,7 +10,7 @@ from wagtail_support.notifications.outbox import needs_a_person_count
 from wagtail_support.staff.menu import OUTBOX_PERMISSION
 from wagtail_support.staff.views import URL_NAMESPACE
 from wagtail_support.tickets.models import OPEN_STATUSES, Ticket, TicketStatus
-from wagtail_support.tickets.workflow import overdue_q
+from wagtail_support.tickets.workflow import is_overdue, overdue_q
 
 
 def queue_counts(user, now=None):
@@ -50,8 +50,12 @@ class TicketQueuePanel(Component):
     def get_context_data(self, parent_context):
         index = reverse(f"{URL_NAMESPACE}:index")
         counts = queue_counts(self.user)
+        tickets = next_tickets(self.user)
+        now = timezone.now()
+        for ticket in tickets:
+            ticket.overdue = is_overdue(ticket, now)
         return {
-            "next_tickets": next_tickets(self.user),
+            "next_tickets": tickets,
             "next_url": reverse(f"{URL_NAMESPACE}:next"),
             "outbox_attention": outbox_attention(parent_context.get("request"), self.user),
             "rows": [

@@ -23,6 +23,7 @@ from wagtail_support.purchases.models import CustomerAccount, Entitlement, Insta
 from wagtail_support.staff import macros, presence
 from wagtail_support.staff.forms import (
     AssignForm,
+    ConfirmForm,
     MergeForm,
     PriorityForm,
     ReplyForm,
@@ -297,7 +298,7 @@ class PriorityView(TicketActionView):
     form_class = PriorityForm
 
     def act(self, request, ticket, data):
-        ticket = workflow.set_priority(ticket, data["priority"])
+        ticket = workflow.set_priority(ticket, data["priority"], request.user)
         messages.success(
             request, _("The priority is now: %(priority)s.") % {"priority": ticket.get_priority_display()}
         )
@@ -385,7 +386,7 @@ class UnmergeView(TicketActionView):
     """Undo a recent merge: the messages go back to this ticket."""
 
     def get_form(self, request, ticket):
-        return StatusForm({"status": ticket.status})  # nothing to fill in; the ticket says it all
+        return ConfirmForm(request.POST)
 
     def act(self, request, ticket, data):
         ticket = workflow.unmerge(ticket, request.user)

@@ -132,6 +132,13 @@ class Ticket(models.Model):
                 name="wsupport_ticket_unanswered",
                 condition=models.Q(first_response_at__isnull=True, status__in=OPEN_STATUSES),
             ),
+            # An agent's next tickets (dashboard, "next ticket"): theirs awaiting the team, due soonest first.
+            # (PostgreSQL sorts NULLs last in an ascending index, as the query asks.)
+            models.Index(
+                fields=["assignee", "first_response_due_at", "last_activity_at", "id"],
+                name="wsupport_ticket_next",
+                condition=models.Q(status__in=(TicketStatus.NEW, TicketStatus.AWAITING_STAFF)),
+            ),
         ]
         permissions = [
             ("reply_ticket", _("Can reply to tickets and write internal notes")),

@@ -61,6 +61,8 @@ def _context(ticket, message=None, **extra):
             message_text=message.body,
             message_html=message.body_html,
             message_at=message.created_at.isoformat(),
+            # An agent signs by name (never by address); a customer's own message needs no signature.
+            author_name=display_name(message.author, for_customer=True) if message.from_staff else "",
         )
     return context
 
