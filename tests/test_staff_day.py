@@ -374,3 +374,9 @@ def test_the_customer_e_mail_names_the_agent_not_their_address(agent, ticket):
     notification = Notification.objects.filter(recipient=ticket.customer.email).latest("pk")
     assert notification.context["author_name"] == "Agnes"
     assert agent.email not in str(notification.context)
+
+
+def test_the_history_links_back_to_the_ticket_screen(client, agent, ticket):
+    client.force_login(agent)
+    html = client.get(reverse("wagtail_support_tickets:history", args=[ticket.pk])).content.decode()
+    assert f'href="{screen(ticket)}"' in html

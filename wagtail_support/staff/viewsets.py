@@ -149,6 +149,10 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
     def menu_item_class(self):
         return type("TicketMenuItem", (TicketMenuItemMixin, super().menu_item_class), {})
 
+    def get_history_view_kwargs(self, **kwargs):
+        # The history's "Edit" link opens the ticket screen, where a ticket is changed.
+        return super().get_history_view_kwargs(edit_url_name=self.get_url_name("inspect"), **kwargs)
+
     def get_urlpatterns(self):
         policy = {"permission_policy": self.permission_policy}
         return [
