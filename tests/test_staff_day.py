@@ -380,3 +380,27 @@ def test_the_history_links_back_to_the_ticket_screen(client, agent, ticket):
     client.force_login(agent)
     html = client.get(reverse("wagtail_support_tickets:history", args=[ticket.pk])).content.decode()
     assert f'href="{screen(ticket)}"' in html
+
+
+def test_an_agent_may_choose_the_name_customers_see(client, agent, ticket):
+    from wagtail_support.tickets.people import AgentProfile
+
+    client.force_login(agent)
+    account = client.get(reverse("wagtailadmin_account")).content.decode()
+    assert "Name shown to customers" in account and not AgentProfile.objects.exists()  # GET writes nothing
+    AgentProfile.objects.create(user=agent, public_name="Aggie from Acme")
+    agent.refresh_from_db()
+    assert display_name(agent, for_customer=True) == "Aggie from Acme"
+    assert display_name(agent) == "Agnes Agent"  # the team still sees the real name
+
+    page = publish_support_page()
+    ticket.support_page = page
+    ticket.save()
+    services.reply(ticket, agent, "Fixed.")
+    notification = Notification.objects.filter(recipient=ticket.customer.email).latest("pk")
+    assert notification.context["author_name"] == "Aggie from Acme"
+    client.force_login(ticket.customer)
+    html = client.get(
+        page.url + page.reverse_subpage("ticket_route", args=[ticket.reference])
+    ).content.decode()
+    assert "Aggie from Acme, support team" in html

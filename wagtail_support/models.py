@@ -21,9 +21,11 @@ from wagtail_support.staff.models import CannedResponse, SavedView
 from wagtail_support.tickets.events import TicketEvent
 from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
+from wagtail_support.tickets.people import AgentProfile
 from wagtail_support.tickets.tags import TaggedTicket
 
 __all__ = [
+    "AgentProfile",
     "CannedResponse",
     "SavedView",
     "TaggedTicket",

@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from wagtail_support.menu import SupportMenuGroup
+from wagtail_support.staff.account import PublicNameSettingsPanel
 from wagtail_support.staff.bulk_actions import (
     AssignTicketsBulkAction,
     CloseTicketsBulkAction,
@@ -17,3 +18,4 @@ hooks.register("register_bulk_action", AssignTicketsBulkAction)
 hooks.register("register_bulk_action", CloseTicketsBulkAction)
 hooks.register("register_bulk_action", TagTicketsBulkAction)
 hooks.register("register_log_actions", register_log_actions)
+hooks.register("register_account_settings_panel", PublicNameSettingsPanel)
