@@ -404,3 +404,17 @@ def test_an_agent_may_choose_the_name_customers_see(client, agent, ticket):
         page.url + page.reverse_subpage("ticket_route", args=[ticket.reference])
     ).content.decode()
     assert "Aggie from Acme, support team" in html
+
+
+def test_an_automatic_close_is_an_event_the_customer_sees():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ticket = TicketFactory(status=TicketStatus.AWAITING_CUSTOMER)
+    Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=30))
+    assert workflow.auto_close_stale(days=14) == 1
+    event = ticket.events.get()
+    assert event.public and event.describe() == (
+        "The ticket was closed automatically after 14 days without an answer."
+    )

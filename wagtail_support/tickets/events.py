@@ -66,6 +66,10 @@ class TicketEvent(models.Model):
         """The event in one sentence, in the active language (``status_label``: how a status reads
         to this reader)."""
         data, who = self.data, actor_name or _("Someone")
+        if self.kind == EventKind.STATUS and data.get("automatic_days"):
+            return _("The ticket was closed automatically after %(days)d days without an answer.") % {
+                "days": data["automatic_days"]
+            }
         if self.kind == EventKind.STATUS:
             return _("%(who)s changed the status to “%(status)s”.") % {
                 "who": who,

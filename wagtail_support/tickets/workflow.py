@@ -230,6 +230,7 @@ def _close_stale(ticket, days):
         )
         if updated:
             ticket.refresh_from_db()
+            events.record(ticket, EventKind.STATUS, None, to=TicketStatus.CLOSED, automatic_days=days)
             notifications.auto_closed(ticket, days)
     return updated
 
