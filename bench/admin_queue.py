@@ -8,7 +8,8 @@ Setup: the database ``wagtail_support_bench_admin`` on 127.0.0.1:5432 (user post
 port and credentials of a postgres DATABASE_URL) is dropped, created, migrated, and dropped again at
 the end; no other database is touched. Seeding uses PostgreSQL's COPY (2,000 customers with one
 purchase each, 4 products, tickets spread over the last year in every status, five messages per
-ticket), then VACUUM ANALYZE, as autovacuum would after a bulk load. The database's triggers fill
+ticket; customers have names from a small list, so "Dana" names 125 of them, and each purchase
+one registered site), then VACUUM ANALYZE, as autovacuum would after a bulk load. The database's triggers fill
 each ticket's search document (migration 0010) during the COPY; Wagtail's search index is not
 filled (see ``wagtail_support/staff/search.py``).
 
@@ -33,7 +34,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATABASE = "wagtail_support_bench_admin"
+# BENCH_DATABASE names another scratch database, so that two runs on one server do not share one.
+DATABASE = os.environ.get("BENCH_DATABASE", "wagtail_support_bench_admin")
 QUEUE_TARGET_MS, SEARCH_TARGET_MS = 60.0, 150.0
 CANNED_LISTING = "wagtailsnippets_wagtail_support_cannedresponse:list"  # no canned responses are seeded
 UNUSABLE = "!"  # an unusable password hash: customers never log in here
@@ -88,19 +90,29 @@ def seed(tickets, per_ticket):
     from django.db import connection
     from django.utils import timezone
 
-    from wagtail_support.models import Entitlement, Purchase, SupportedProduct
+    from wagtail_support.models import Entitlement, Installation, Purchase, SupportedProduct
+    from wagtail_support.setup import ensure_groups
 
     rng = random.Random(42)
     User = get_user_model()
     agent = User.objects.create_user("agent", "agent@example.com", "x", first_name="Agnes", last_name="Agent")
+    ensure_groups()  # as `support_setup --groups` does: installing the app grants no rights
     agent.groups.add(Group.objects.get(name="Support agents"))
     products = [
         SupportedProduct.objects.create(name=f"Product {i}", kind=k)
         for i, k in enumerate(["theme", "plugin", "hosting", "service"])
     ]
     now = timezone.now()
+    first_names = "Dana Ana Ben Chen Eva Farid Greta Hugo Ines Jon Kira Luis Mia Nils Omar Pia".split()
+    last_names = "Buyer Garcia Smith Novak Ito Berg Silva Khan Moreau Rossi Weber Costa".split()
     customers = User.objects.bulk_create(
-        User(username=f"customer{i}", email=f"customer{i}@example.com", password=UNUSABLE)
+        User(
+            username=f"customer{i}",
+            email=f"customer{i}@example.com",
+            first_name=first_names[i % len(first_names)],
+            last_name=last_names[(i // len(first_names)) % len(last_names)],
+            password=UNUSABLE,
+        )
         for i in range(2000)
     )
     purchases = Purchase.objects.bulk_create(
@@ -115,6 +127,9 @@ def seed(tickets, per_ticket):
             support_until=(now + timedelta(days=300)).date(),
         )
         for i, p in enumerate(purchases)
+    )
+    Installation.objects.bulk_create(
+        Installation(entitlement=e, domain=f"shop{i}.example.net") for i, e in enumerate(entitlements)
     )
     words = (
         "header menu checkout payment cache plugin theme update error blank slow login email image "
@@ -284,6 +299,9 @@ def main():
             .values_list("pk", flat=True)
             .first()
         )
+        from wagtail_support.models import Purchase
+
+        order = Purchase.objects.order_by("pk").values_list("external_id", flat=True)[42]
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0]
@@ -309,6 +327,11 @@ def main():
             ("queue, search 'checkout'", index + "?q=checkout", SEARCH_TARGET_MS),
             ("queue, search 'certificate backup'", index + "?q=certificate+backup", SEARCH_TARGET_MS),
             ("queue, search customer e-mail", index + "?q=customer42%40example.com", SEARCH_TARGET_MS),
+            ("queue, search e-mail fragment", index + "?q=customer42%40", SEARCH_TARGET_MS),
+            ("queue, search customer first name", index + "?q=Dana", SEARCH_TARGET_MS),
+            ("queue, search customer full name", index + "?q=Dana+Buyer", SEARCH_TARGET_MS),
+            ("queue, search site domain", index + "?q=shop42.example.net", SEARCH_TARGET_MS),
+            ("queue, search order id", index + f"?q={order}", SEARCH_TARGET_MS),
             ("queue, search reference", index + f"?q=SUP-{1000 + some}", SEARCH_TARGET_MS),
             ("ticket screen", reverse("wagtail_support_tickets:inspect", args=[some]), None),
             ("dashboard (home with panel)", reverse("wagtailadmin_home"), None),

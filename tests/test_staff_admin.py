@@ -67,6 +67,16 @@ def views(ticket, canned, policy):
         "priority": ("post", reverse("wagtail_support_tickets:priority", args=[pk]), {"priority": "30"}),
         "assign": ("post", reverse("wagtail_support_tickets:assign", args=[pk]), {"assignee": ""}),
         "merge": ("post", reverse("wagtail_support_tickets:merge", args=[pk]), {"target": "SUP-1"}),
+        "panel": (
+            "post",
+            reverse("wagtail_support_tickets:panel", args=[pk]),
+            {"status": "awaiting_customer", "priority": "20", "tags": "x"},
+        ),
+        "unmerge": ("post", reverse("wagtail_support_tickets:unmerge", args=[pk]), {}),
+        "presence": ("post", reverse("wagtail_support_tickets:presence", args=[pk]), {"seen": "1"}),
+        "next ticket": ("get", reverse("wagtail_support_tickets:next"), None),
+        "history": ("get", reverse("wagtail_support_tickets:history", args=[pk]), None),
+        "save view": ("post", reverse("wagtail_support_tickets:save_view"), {"name": "Mine", "query": "q=x"}),
         "reports": ("get", reverse("wagtail_support_reports:index"), None),
         "reports csv": ("get", reverse("wagtail_support_reports:index") + "?export=csv", None),
         "canned list": ("get", reverse("wagtailsnippets_wagtail_support_cannedresponse:list"), None),
@@ -95,6 +105,12 @@ MATRIX = {
     "priority": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
     "assign": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
     "merge": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "panel": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "unmerge": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "presence": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "next ticket": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "history": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
+    "save view": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
     "reports": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
     "reports csv": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
     "canned list": (LOGIN, LOGIN, OK, DENIED, DENIED, OK),
@@ -236,7 +252,12 @@ def test_preview_and_insert_change_nothing(client, users, ticket):
 def test_merge_moves_the_conversation_into_the_other_ticket(client, users, ticket):
     target = TicketFactory(entitlement=ticket.entitlement)
     client.force_login(users["agent"])
-    client.post(reverse("wagtail_support_tickets:merge", args=[ticket.pk]), {"target": target.reference})
+    url = reverse("wagtail_support_tickets:merge", args=[ticket.pk])
+    asked = client.post(url, {"target": target.reference})
+    ticket.refresh_from_db()
+    assert asked.status_code == 200 and ticket.merged_into is None  # a confirmation first
+    assert ticket.reference in asked.content.decode() and target.reference in asked.content.decode()
+    client.post(url, {"target": target.reference, "confirm": "1"})
     ticket.refresh_from_db()
     assert ticket.merged_into == target and ticket.status == TicketStatus.CLOSED
     assert target.messages.filter(body="My header is broken").exists()

@@ -14,6 +14,7 @@ from wagtail_support.inbound.viewsets import InboundMessageViewSet
 from wagtail_support.notifications.menu import OutboxAttentionMenuItemMixin
 from wagtail_support.notifications.viewsets import OutboxViewSet
 from wagtail_support.purchases.viewsets import PurchaseViewSet, SupportedProductViewSet
+from wagtail_support.staff.menu import SavedViewsMenuMixin
 from wagtail_support.staff.reports import ReportViewSet
 from wagtail_support.staff.viewsets import CannedResponseViewSet, TicketViewSet
 
@@ -29,8 +30,9 @@ SUPPORT_VIEWSETS = [
 ]
 
 
-class SupportSubmenuItem(OutboxAttentionMenuItemMixin, SubmenuMenuItem):
-    """The "Support" group, labelled with the number of outbox rows that need a person."""
+class SupportSubmenuItem(SavedViewsMenuMixin, OutboxAttentionMenuItemMixin, SubmenuMenuItem):
+    """The "Support" group, labelled with the number of outbox rows that need a person, with the
+    agent's saved views of the queue."""
 
 
 class SupportMenuGroup(SnippetViewSetGroup):

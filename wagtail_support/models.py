@@ -17,7 +17,8 @@ from wagtail_support.purchases.models import (
     WebhookDelivery,
 )
 from wagtail_support.sitesettings import SupportSettings
-from wagtail_support.staff.models import CannedResponse
+from wagtail_support.staff.models import CannedResponse, SavedView
+from wagtail_support.tickets.events import TicketEvent
 from wagtail_support.tickets.models import (
     Attachment,
     Message,
@@ -28,9 +29,15 @@ from wagtail_support.tickets.models import (
     TicketStatus,
 )
 from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
+from wagtail_support.tickets.people import AgentProfile
+from wagtail_support.tickets.tags import TaggedTicket
 
 __all__ = [
+    "AgentProfile",
     "CannedResponse",
+    "SavedView",
+    "TaggedTicket",
+    "TicketEvent",
     "TicketStatus",
     "TicketPriority",
     "Ticket",

@@ -130,3 +130,39 @@ CUSTOMER_TICKETS = [
         "Some labels on the checkout page are still in English. Where can I change them?",
     ),
 ]
+
+# Canned responses (macros) the team starts with: (title, text, status, priority, tags).
+CANNED_RESPONSES = [
+    (
+        "Greeting: looking into it",
+        "Hi {first_name},\n\nThanks for writing in about {product}. I'm looking into it and will get back "
+        "to you shortly.\n\n{agent_name}",
+        "awaiting_staff",
+        None,
+        "",
+    ),
+    (
+        "Clear the cache",
+        "Hi {first_name},\n\nPlease clear your site's cache and your browser's cache, then reload the page. "
+        "Does the problem remain?\n\n{agent_name}",
+        "awaiting_customer",
+        None,
+        "cache",
+    ),
+    (
+        "Support has ended",
+        "Hi {first_name},\n\nYour support for {product} ran until {support_until}. You can renew it from "
+        "your account to keep getting updates and answers.\n\n{agent_name}",
+        "closed",
+        None,
+        "renewal",
+    ),
+    (
+        "Escalate to a developer",
+        "Hi {first_name},\n\nI've passed this on to our developers ({reference}); we'll write as soon as we "
+        "know more.\n\n{agent_name}",
+        "awaiting_staff",
+        30,
+        "bug",
+    ),
+]

@@ -153,7 +153,7 @@ def test_a_customer_buys_sets_a_password_opens_a_ticket_and_reads_the_agents_rep
     agent.get_by_role("link", name=reference).first.click()
     agent.wait_for_url(re.compile(r"/admin/support/tickets/\d+/$"))
     agent.fill("textarea[name=body]", REPLY)
-    agent.get_by_role("button", name="Send reply to the customer").click()
+    agent.get_by_role("button", name="Send and wait for the customer").click()
     agent.wait_for_load_state()
     shot(agent, "agent-replied")
     agent.context.close()

@@ -7,8 +7,8 @@ from wagtail.admin.views.bulk_action import BulkAction
 
 from wagtail_support import permissions
 from wagtail_support.staff.filters import queue_tickets
-from wagtail_support.staff.forms import AssignForm
-from wagtail_support.tickets import services
+from wagtail_support.staff.forms import AssignForm, BulkTagForm
+from wagtail_support.tickets import services, workflow
 from wagtail_support.tickets.models import Ticket
 
 
@@ -74,5 +74,27 @@ class AssignTicketsBulkAction(TicketBulkAction):
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return ngettext("%(count)d ticket assigned.", "%(count)d tickets assigned.", num_parent_objects) % {
+            "count": num_parent_objects
+        }
+
+
+class TagTicketsBulkAction(TicketBulkAction):
+    display_name = _("Add tags")
+    action_type = "tag"
+    aria_label = _("Add tags to the selected tickets")
+    template_name = "wagtail_support/admin/tickets/bulk_tag.html"
+    form_class = BulkTagForm
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "tags": self.cleaned_form.cleaned_data["tags"]}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, tags=(), **kwargs):
+        for ticket in objects:
+            workflow.add_tags(ticket, tags, user)
+        return len(objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d ticket tagged.", "%(count)d tickets tagged.", num_parent_objects) % {
             "count": num_parent_objects
         }

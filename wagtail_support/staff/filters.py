@@ -1,4 +1,4 @@
-"""The queue's filters: status, product, assignee (mine / unassigned), priority, overdue, unread.
+"""The queue's filters: status, product, assignee (mine / unassigned), priority, overdue, unread, tag.
 
 The queue opens on the open tickets (the team's work; closed ones pile up over the years), and a
 search looks through every status, so a reference or an old conversation is always found. Either way
@@ -57,6 +57,7 @@ class TicketFilterSet(WagtailFilterSet):
     unread = django_filters.BooleanFilter(
         label=_("Unread by the team"), field_name="unread_by_staff", widget=BooleanWidget
     )
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
 
     class Meta:
         model = Ticket
@@ -93,6 +94,10 @@ class TicketFilterSet(WagtailFilterSet):
         if value == UNASSIGNED:
             return queryset.filter(assignee__isnull=True)
         return queryset
+
+    def filter_tag(self, queryset, name, value):
+        value = (value or "").strip()
+        return queryset.filter(tags__name__iexact=value) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

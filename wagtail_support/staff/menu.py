@@ -4,6 +4,7 @@ at most). The outbox's count is ``notifications.menu``'s."""
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from wagtail_support import permissions
 from wagtail_support.degrade import from_cache
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket
 
@@ -28,4 +29,31 @@ class TicketMenuItemMixin:
         count = awaiting_team_count()
         if count:
             component.label = _("%(label)s (%(count)d)") % {"label": self.label, "count": count}
+        return component
+
+
+class SavedViewsMenuMixin:
+    """The "Support" group lists the agent's saved views of the queue, with their counts, after
+    "Tickets"."""
+
+    def render_component(self, request):
+        from wagtail.admin.ui.sidebar import LinkMenuItem
+
+        from wagtail_support.staff.saved_views import menu_entries
+
+        component = super().render_component(request)
+        if not permissions.tickets.user_has_permission(request.user, "view"):
+            return component
+        links = [
+            LinkMenuItem(
+                f"support-view-{n}",
+                _("%(label)s (%(count)d)") % {"label": name, "count": count},
+                url,
+                icon_name="list-ul",
+            )
+            for n, (name, url, count) in enumerate(menu_entries(request.user))
+        ]
+        items = list(component.menu_items)
+        after = next((i + 1 for i, item in enumerate(items) if "ticket" in item.name), len(items))
+        component.menu_items = items[:after] + links + items[after:]
         return component

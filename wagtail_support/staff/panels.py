@@ -1,6 +1,6 @@
 """The dashboard panel on the Wagtail home page: what the team should look at now (one query)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from wagtail_support import permissions
 from wagtail_support.notifications.outbox import needs_a_person_count
 from wagtail_support.staff.views import URL_NAMESPACE
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, OPEN_STATUSES, Ticket
-from wagtail_support.tickets.workflow import overdue_q
+from wagtail_support.tickets.workflow import is_overdue, overdue_q
 
 
 def queue_counts(user, now=None):
@@ -21,6 +21,20 @@ def queue_counts(user, now=None):
         overdue=Count("pk", filter=overdue_q(now or timezone.now())),
         awaiting_team=Count("pk", filter=Q(status__in=AWAITING_TEAM_STATUSES)),
     )
+
+
+NEXT_TICKETS_SHOWN = 5
+
+
+def next_tickets(user, limit=NEXT_TICKETS_SHOWN, after=None):
+    """The open tickets assigned to ``user`` that await the team, first response due soonest first
+    (then the longest waiting); without any, the unassigned ones. ``after``: a ticket id to skip."""
+    awaiting = Ticket.objects.filter(status__in=AWAITING_TEAM_STATUSES).select_related("customer", "product")
+    if after and str(after).isdigit():
+        awaiting = awaiting.exclude(pk=int(after))
+    order = [F("first_response_due_at").asc(nulls_last=True), "last_activity_at", "pk"]
+    mine = list(awaiting.filter(assignee=user).order_by(*order)[:limit])
+    return mine or list(awaiting.filter(assignee__isnull=True).order_by(*order)[:limit])
 
 
 class TicketQueuePanel(Component):
@@ -34,7 +48,13 @@ class TicketQueuePanel(Component):
     def get_context_data(self, parent_context):
         index = reverse(f"{URL_NAMESPACE}:index")
         counts = queue_counts(self.user)
+        tickets = next_tickets(self.user)
+        now = timezone.now()
+        for ticket in tickets:
+            ticket.overdue = is_overdue(ticket, now)
         return {
+            "next_tickets": tickets,
+            "next_url": reverse(f"{URL_NAMESPACE}:next"),
             "outbox_attention": outbox_attention(parent_context.get("request"), self.user),
             "rows": [
                 (_("Unassigned"), counts["unassigned"], f"{index}?status=open&assignee=unassigned"),

@@ -134,6 +134,7 @@ def report(weeks=WEEKS, now=None):
     )
     return {
         "since": since,
+        "tags": tag_counts(since),
         "weeks": weekly_counts(since),
         "products": products,
         "overall": {
@@ -143,6 +144,25 @@ def report(weeks=WEEKS, now=None):
         },
         "ratings": [(score, ratings.get(score, 0)) for score in range(1, 6)],
     }
+
+
+TAGS_SHOWN = 20
+
+
+def tag_counts(since):
+    """The most used tags on tickets opened since ``since``: ``[(name, opened, closed)]`` (one query)."""
+    from wagtail_support.tickets.tags import TaggedTicket
+
+    rows = (
+        TaggedTicket.objects.filter(content_object__created_at__gte=since)
+        .values("tag__name")
+        .annotate(
+            opened=Count("content_object", distinct=True),
+            closed=Count("content_object", filter=Q(content_object__closed_at__isnull=False), distinct=True),
+        )
+        .order_by("-opened", "tag__name")[:TAGS_SHOWN]
+    )
+    return [(row["tag__name"], row["opened"], row["closed"]) for row in rows]
 
 
 def _hours(seconds):
@@ -250,6 +270,12 @@ class ReportView(TemplateView):
         writer.writerow([_("Rating"), _("Tickets")])
         for score, count in data["ratings"]:
             writer.writerow([score, count])
+        writer.writerow([])
+        writer.writerow(
+            [_("Tag"), pgettext("tickets in a report", "Opened"), pgettext("tickets in a report", "Closed")]
+        )
+        for name, opened, closed in data["tags"]:
+            writer.writerow([name, opened, closed])
         return response
 
 

@@ -1,6 +1,10 @@
-"""The queue's search: by reference, customer e-mail, title and message text.
+"""The queue's search: by reference, people (customer name, e-mail, site, order id), title and messages.
 
-A reference ("SUP-1042") or an e-mail address finds by equality. Other words are matched against
+A reference ("SUP-1042") finds by equality. People are found first, in their own small tables:
+customers whose name or e-mail contains every word of the search ("Dana", "Dana Buyer",
+"dana@", "@shop.example"), whose order id is the search, or who registered a site whose domain
+contains it ("shop.example"); their tickets are found with the ticket's customer index (at most
+``PEOPLE_LIMIT`` people). Other words are matched against
 ticket titles and the text of every message (internal notes too): on PostgreSQL with full-text
 search on each ticket's search document (migration 0010: a ``tsvector`` of its title and messages,
 kept current by the database, with a GIN index; ``'simple'`` configuration, so no stemming and any
@@ -16,7 +20,10 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import Expression
 
+from wagtail_support.purchases.models import Installation, Purchase
 from wagtail_support.tickets.models import Message, pk_from_reference
+
+PEOPLE_LIMIT = 200  # a search matching more customers than this is a word search, not a person
 
 
 class SearchDocument(Expression):
@@ -40,12 +47,53 @@ def search_tickets(queryset, query):
     if pk is not None:
         return queryset.filter(pk=pk)
     if "@" in query and " " not in query:
-        # Customers first (an index on UPPER(email) serves this on PostgreSQL), then their tickets.
-        customers = get_user_model().objects.filter(email__iexact=query).values("pk")
+        # Customers first (an index on UPPER(email) serves equality on PostgreSQL), then their tickets.
+        users = get_user_model().objects
+        exact = users.filter(email__iexact=query).values_list("pk", flat=True)
+        customers = list(exact) or list(
+            users.filter(email__icontains=query).values_list("pk", flat=True)[:PEOPLE_LIMIT]
+        )
         return queryset.filter(customer__in=customers)
+    customers = matching_people(query)
+    if customers and is_identifier(query):
+        # A domain or an order id names people, not words: the people's tickets only (an OR with a word
+        # search that matches nothing would walk the whole queue looking for 25 rows).
+        return queryset.filter(customer__in=customers)
+    people = Q(customer__in=customers)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery
 
-        return queryset.alias(document=SearchDocument()).filter(document=SearchQuery(query, config="simple"))
+        words = Q(document=SearchQuery(query, config="simple"))
+        return queryset.alias(document=SearchDocument()).filter(words | people if customers else words)
     in_messages = Message.objects.filter(body__icontains=query)
-    return queryset.filter(Q(title__icontains=query) | Q(pk__in=in_messages.values("ticket_id")))
+    words = Q(title__icontains=query) | Q(pk__in=in_messages.values("ticket_id"))
+    return queryset.filter(words | people if customers else words)
+
+
+def is_identifier(query):
+    """A single token with a dot or a digit: a domain or an order id rather than words."""
+    return " " not in query and any(c == "." or c.isdigit() for c in query)
+
+
+def matching_people(query):
+    """Ids of the customers the search names: by name or e-mail (every word), order id, site domain."""
+    words = query.split()
+    by_name = Q()
+    for word in words:
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+    found = set(get_user_model().objects.filter(by_name).values_list("pk", flat=True)[: PEOPLE_LIMIT + 1])
+    if len(found) > PEOPLE_LIMIT:
+        found = set()  # a common word ("example"), not a person: the conversation search answers it
+    if len(words) == 1:
+        found.update(
+            Purchase.objects.filter(external_id__iexact=query, customer__isnull=False).values_list(
+                "customer_id", flat=True
+            )[:PEOPLE_LIMIT]
+        )
+        if "." in query:
+            found.update(
+                Installation.objects.filter(domain__icontains=query).values_list(
+                    "entitlement__customer_id", flat=True
+                )[:PEOPLE_LIMIT]
+            )
+    return sorted(found)

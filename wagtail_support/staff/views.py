@@ -6,8 +6,11 @@ on Ticket), so the menu, the queue and these views agree.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -18,11 +21,21 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from wagtail_support import permissions
 from wagtail_support.purchases.models import CustomerAccount, Entitlement, Installation
-from wagtail_support.staff.forms import AssignForm, MergeForm, PriorityForm, ReplyForm, StatusForm
+from wagtail_support.staff import macros, presence
+from wagtail_support.staff.forms import (
+    AssignForm,
+    ConfirmForm,
+    MergeForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    TicketPanelForm,
+)
 from wagtail_support.staff.models import CannedResponse
-from wagtail_support.tickets import services, workflow
+from wagtail_support.tickets import events, services, workflow
 from wagtail_support.tickets.markdown import render_markdown
-from wagtail_support.tickets.models import Attachment, Message, Ticket
+from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketStatus
+from wagtail_support.tickets.people import display_name
 
 URL_NAMESPACE = "wagtail_support_tickets"
 OTHER_TICKETS_SHOWN = 10
@@ -33,10 +46,35 @@ def ticket_url(ticket):
 
 
 def conversation(ticket):
-    """The ticket's messages, oldest first, with authors and attachments (two queries)."""
-    return list(
+    """The ticket's messages and events, oldest first, with authors and attachments (three queries).
+
+    Messages that came from a merged ticket carry ``merged_from`` (its reference), so they do not
+    blend into the conversation.
+    """
+    messages_ = list(
         Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments")
     )
+    items = events.timeline(ticket, messages_)
+    origin = {}
+    for item in items:
+        if getattr(item, "is_event", False):
+            item.text = item.describe(display_name(item.actor) if item.actor_id else "")
+            if item.kind == events.EventKind.MERGED_FROM:
+                origin.update(dict.fromkeys(item.data.get("messages", []), item.data.get("reference")))
+        else:
+            item.author_name = display_name(item.author)
+    for item in items:
+        if not getattr(item, "is_event", False):
+            item.merged_from = origin.get(item.pk)
+    return items
+
+
+# What each send button does to the status after the reply.
+SEND_ACTIONS = {
+    "send": TicketStatus.AWAITING_STAFF,
+    "reply": TicketStatus.AWAITING_CUSTOMER,
+    "reply_close": TicketStatus.CLOSED,
+}
 
 
 def customer_context(ticket):
@@ -108,30 +146,77 @@ class TicketScreenView(InspectView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(reply_form=form))
         body = form.cleaned_data["body"] or ""
-        if action == "insert":
-            canned = form.cleaned_data["canned"]
-            if canned is not None:
-                body = f"{body.rstrip()}\n\n{canned.body}".strip() if body.strip() else canned.body
-            form = ReplyForm(initial={"body": body}, canned_responses=self.canned_responses())
-            return self.render_to_response(self.get_context_data(reply_form=form))
+        if action == "insert":  # without the page's script: the filled text, drawn again
+            return self.insert_without_script(form, body)
         if action == "preview":
             return self.render_to_response(
                 self.get_context_data(reply_form=form, preview=render_markdown(body) or "")
             )
         internal = action == "note"
+        if not internal and action not in SEND_ACTIONS:
+            action = "reply"
+        newer = presence.newer_messages(self.object.pk, form.cleaned_data["seen"], request.user)
+        if not internal and not form.cleaned_data["send_anyway"] and newer.exists():
+            return self.render_to_response(
+                self.get_context_data(reply_form=self.confirm_form(form), newer_messages=newer.count())
+            )
         try:
-            services.reply(self.object, request.user, body, form.cleaned_data["files"], internal=internal)
+            self.send(form, body, action, internal)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
             return self.render_to_response(self.get_context_data(reply_form=form))
-        messages.success(
-            request,
-            _("Your internal note was added.")
-            if internal
-            else _("Your reply was sent to %(email)s.") % {"email": self.object.customer.email},
-        )
+        presence.leave(self.object.pk, request.user)
+        if internal:
+            messages.success(request, _("Your internal note was added."))
+        elif action == "reply_close":
+            messages.success(
+                request,
+                _("Your reply was sent to %(email)s and the ticket is closed.")
+                % {"email": self.object.customer.email},
+            )
+        else:
+            messages.success(
+                request, _("Your reply was sent to %(email)s.") % {"email": self.object.customer.email}
+            )
         return redirect(ticket_url(self.object))
+
+    def send(self, form, body, action, internal):
+        """The reply or note, then the macro's changes and the send button's status, in one step."""
+        user, macro = self.request.user, form.cleaned_data["macro"]
+        with transaction.atomic():
+            message = services.reply(self.object, user, body, form.cleaned_data["files"], internal=internal)
+            events.log_action(self.object, "note" if internal else "reply", user, {"message": message.pk})
+            ticket = Ticket.objects.get(pk=self.object.pk)
+            if macro is not None:
+                ticket = macros.apply_on_send(macro, ticket, user)
+            if internal:
+                return
+            status = SEND_ACTIONS[action]
+            if macro is not None and macro.set_status and action != "reply_close":
+                status = macro.set_status
+            if status != ticket.status:
+                workflow.set_status(ticket, status, user)
+
+    def confirm_form(self, form):
+        data = form.data.copy()
+        data["send_anyway"] = "on"
+        confirmed = ReplyForm(data, canned_responses=self.canned_responses())
+        confirmed.is_valid()
+        return confirmed
+
+    def insert_without_script(self, form, body):
+        canned = form.cleaned_data["canned"]
+        macro = None
+        if canned is not None:
+            text = macros.fill(canned.body, macros.placeholder_values(self.object, self.request.user))
+            body = f"{body.rstrip()}\n\n{text}".strip() if body.strip() else text
+            macro = canned.pk if canned.is_macro else None
+        form = ReplyForm(
+            initial={"body": body, "macro": macro, "seen": form.cleaned_data["seen"]},
+            canned_responses=self.canned_responses(),
+        )
+        return self.render_to_response(self.get_context_data(reply_form=form))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -148,18 +233,26 @@ class TicketScreenView(InspectView):
                 "can_assign": self.user_has_permission("assign"),
                 "can_change_purchases": permissions.purchases.user_has_permission(user, "change"),
                 "preview": kwargs.get("preview"),
-                "reply_form": kwargs.get("reply_form") or ReplyForm(canned_responses=self.canned_responses()),
-                "status_form": StatusForm(initial={"status": ticket.status}),
-                "priority_form": PriorityForm(initial={"priority": ticket.priority}),
-                "assign_form": AssignForm(initial={"assignee": ticket.assignee_id}),
+                "newer_messages": kwargs.get("newer_messages"),
+                "reply_form": kwargs.get("reply_form")
+                or ReplyForm(
+                    initial={"seen": presence.newest_message_id(ticket.pk)},
+                    canned_responses=self.canned_responses(),
+                ),
+                "macros": macros.macros_for(ticket, user, self.canned_responses()) if self.can_reply else [],
+                "panel_form": kwargs.get("panel_form")
+                or TicketPanelForm(ticket=ticket, can_assign=self.user_has_permission("assign")),
                 "merge_form": MergeForm(ticket=ticket),
+                "merge_undo": workflow.merge_undo_event(ticket) if ticket.merged_into_id else None,
+                "poll_seconds": presence.POLL_SECONDS,
                 **customer_context(ticket),
             }
         )
         context["urls"] = {
             name: reverse(f"{URL_NAMESPACE}:{name}", args=[ticket.pk])
-            for name in ("status", "priority", "assign", "merge")
+            for name in ("panel", "merge", "unmerge", "presence", "history")
         }
+        context["urls"]["next"] = reverse(f"{URL_NAMESPACE}:next")
         return context
 
 
@@ -206,7 +299,7 @@ class PriorityView(TicketActionView):
     form_class = PriorityForm
 
     def act(self, request, ticket, data):
-        ticket = workflow.set_priority(ticket, data["priority"])
+        ticket = workflow.set_priority(ticket, data["priority"], request.user)
         messages.success(
             request, _("The priority is now: %(priority)s.") % {"priority": ticket.get_priority_display()}
         )
@@ -226,20 +319,116 @@ class AssignView(TicketActionView):
             messages.success(request, _("The ticket is assigned to %(name)s.") % {"name": name})
 
 
+class PanelView(TicketActionView):
+    """The ticket panel: status, priority, assignee and tags saved in one request."""
+
+    def get_form(self, request, ticket):
+        return TicketPanelForm(
+            request.POST,
+            ticket=ticket,
+            can_assign=self.permission_policy.user_has_permission(request.user, "assign"),
+        )
+
+    def act(self, request, ticket, data):
+        workflow.update(
+            ticket,
+            request.user,
+            status=data["status"],
+            priority=data["priority"],
+            assignee=data["assignee"] if "assignee" in data else workflow.UNCHANGED,
+            tags=data["tags"],
+        )
+        messages.success(request, _("The ticket is saved."))
+
+
 class MergeView(TicketActionView):
+    """Merging asks first: a page naming both tickets, whose button posts ``confirm``."""
+
     form_class = MergeForm
+    template_name = "wagtail_support/admin/tickets/merge_confirm.html"
 
     def get_form(self, request, ticket):
         return MergeForm(request.POST, ticket=ticket)
+
+    def post(self, request, pk):
+        if request.POST.get("confirm"):
+            return super().post(request, pk)
+        ticket = get_object_or_404(Ticket.objects.select_related("customer", "product"), pk=pk)
+        form = self.get_form(request, ticket)
+        if not form.is_valid():
+            for error in form.errors.get("target", []):
+                messages.error(request, error)
+            return redirect(ticket_url(ticket))
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "ticket": ticket,
+                "target": form.cleaned_data["target"],
+                "undo_hours": workflow.MERGE_UNDO_HOURS,
+                "header_title": _("Merge %(reference)s") % {"reference": ticket.reference},
+            },
+        )
 
     def act(self, request, ticket, data):
         target = workflow.merge(ticket, data["target"], request.user)
         messages.success(
             request,
-            _("%(duplicate)s is merged into %(target)s.")
-            % {"duplicate": ticket.reference, "target": target.reference},
+            _(
+                "%(duplicate)s is merged into %(target)s. "
+                "You can undo it from %(duplicate)s for %(hours)d hours."
+            )
+            % {"duplicate": ticket.reference, "target": target.reference, "hours": workflow.MERGE_UNDO_HOURS},
         )
         return target
+
+
+class UnmergeView(TicketActionView):
+    """Undo a recent merge: the messages go back to this ticket."""
+
+    def get_form(self, request, ticket):
+        return ConfirmForm(request.POST)
+
+    def act(self, request, ticket, data):
+        ticket = workflow.unmerge(ticket, request.user)
+        messages.success(
+            request,
+            _("The merge is undone: %(reference)s has its messages back.") % {"reference": ticket.reference},
+        )
+        return ticket
+
+
+class PresenceView(PermissionCheckedMixin, View):
+    """The ticket screen's heartbeat (POST): who else has the ticket open or is writing, and whether a
+    newer message arrived. Short polling; JSON."""
+
+    http_method_names = ["post"]
+    permission_required = "view"
+
+    def post(self, request, pk):
+        ticket = get_object_or_404(Ticket.objects.only("pk"), pk=pk)
+        others = presence.heartbeat(ticket.pk, request.user, typing=request.POST.get("typing") == "1")
+        try:
+            seen = int(request.POST.get("seen") or 0)
+        except ValueError:
+            seen = 0
+        newer = presence.newer_messages(ticket.pk, seen, request.user).count() if seen else 0
+        return JsonResponse({"others": others, "newer": newer})
+
+
+class NextTicketView(PermissionCheckedMixin, View):
+    """Open the agent's next ticket: theirs first (first response due soonest), else unassigned."""
+
+    permission_required = "view"
+
+    def get(self, request):
+        from wagtail_support.staff.panels import next_tickets
+
+        ticket = next_tickets(request.user, limit=1, after=request.GET.get("after"))
+        if not ticket:
+            messages.info(request, _("No more tickets waiting for you."))
+            return redirect(reverse(f"{URL_NAMESPACE}:index"))
+        return redirect(ticket_url(ticket[0]))
 
 
 class AttachmentView(PermissionCheckedMixin, View):

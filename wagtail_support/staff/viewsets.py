@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views.i18n import JavaScriptCatalog
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -11,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from wagtail_support.admin_viewsets import RecordViewSetMixin
 from wagtail_support.exports import NeutralisedExportMixin
-from wagtail_support.staff import views
+from wagtail_support.staff import saved_views, views
 from wagtail_support.staff.columns import (
     ActivityColumn,
     CheckboxColumn,
@@ -23,10 +24,12 @@ from wagtail_support.staff.columns import (
     TextColumn,
 )
 from wagtail_support.staff.filters import TicketFilterSet
+from wagtail_support.staff.forms import SavedViewForm
 from wagtail_support.staff.menu import TicketMenuItemMixin
-from wagtail_support.staff.models import CannedResponse
+from wagtail_support.staff.models import CannedResponse, SavedView
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket, TicketPriority, TicketStatus
+from wagtail_support.tickets.people import display_name
 
 
 def _customer(ticket):
@@ -34,7 +37,7 @@ def _customer(ticket):
 
 
 def _assignee(ticket):
-    return (ticket.assignee.get_full_name() or ticket.assignee.get_username()) if ticket.assignee else ""
+    return display_name(ticket.assignee) if ticket.assignee else ""
 
 
 class TicketIndexView(NeutralisedExportMixin, IndexView):
@@ -42,7 +45,12 @@ class TicketIndexView(NeutralisedExportMixin, IndexView):
     table_class = QueueTable
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("customer", "product", "assignee")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("customer", "product", "assignee")
+            .prefetch_related("tags")
+        )
 
     def search_queryset(self, queryset):
         return search_tickets(queryset, self.search_query) if self.is_searching else queryset
@@ -50,6 +58,14 @@ class TicketIndexView(NeutralisedExportMixin, IndexView):
     @cached_property
     def columns(self):
         return [CheckboxColumn("bulk_actions", obj_type="ticket"), *super().columns]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["saved_view_form"] = SavedViewForm(
+            user=self.request.user, initial={"query": saved_views.clean_query(self.request.GET.urlencode())}
+        )
+        context["my_saved_views"] = SavedView.objects.filter(user=self.request.user)
+        return context
 
 
 class TicketViewSet(RecordViewSetMixin, ModelViewSet):
@@ -92,6 +108,9 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
         ),
         ChoiceColumn("priority", TicketPriority, label=_("Priority"), sort_key="priority"),
         TextColumn("assignee", label=_("Assignee"), accessor=_assignee),
+        TextColumn(
+            "tags", label=_("Tags"), accessor=lambda ticket: ", ".join(t.name for t in ticket.tags.all())
+        ),
         ActivityColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         DueColumn("first_response_due_at", label=_("First response due"), sort_key="first_response_due_at"),
     ]
@@ -138,6 +157,10 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
             "TicketURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")}
         )
 
+    def get_history_view_kwargs(self, **kwargs):
+        # The history's "Edit" link opens the ticket screen, where a ticket is changed.
+        return super().get_history_view_kwargs(edit_url_name=self.get_url_name("inspect"), **kwargs)
+
     def get_urlpatterns(self):
         policy = {"permission_policy": self.permission_policy}
         return [
@@ -148,6 +171,15 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
             path("<int:pk>/priority/", views.PriorityView.as_view(**policy), name="priority"),
             path("<int:pk>/assign/", views.AssignView.as_view(**policy), name="assign"),
             path("<int:pk>/merge/", views.MergeView.as_view(**policy), name="merge"),
+            path("<int:pk>/panel/", views.PanelView.as_view(**policy), name="panel"),
+            path("<int:pk>/unmerge/", views.UnmergeView.as_view(**policy), name="unmerge"),
+            path("<int:pk>/presence/", views.PresenceView.as_view(**policy), name="presence"),
+            path("<int:pk>/history/", self.history_view, name="history"),
+            path("<int:pk>/history/results/", self.history_results_view, name="history_results"),
+            path("next/", views.NextTicketView.as_view(**policy), name="next"),
+            path("views/save/", saved_views.SaveView.as_view(**policy), name="save_view"),
+            path("views/<int:pk>/delete/", saved_views.DeleteView.as_view(**policy), name="delete_view"),
+            path("jsi18n/", JavaScriptCatalog.as_view(packages=["wagtail_support"]), name="jsi18n"),
             path("attachments/<int:pk>/", views.AttachmentView.as_view(**policy), name="attachment"),
         ]
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from taggit.managers import TaggableManager
 
 from wagtail_support.conf import support_settings
 from wagtail_support.tickets.storage import attachment_storage, attachment_upload_to
@@ -114,6 +115,7 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    tags = TaggableManager(verbose_name=_("tags"), through="wagtail_support.TaggedTicket", blank=True)
 
     # Operational records, not editorial content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
@@ -133,6 +135,13 @@ class Ticket(models.Model):
                 fields=["first_response_due_at"],
                 name="wsupport_ticket_unanswered",
                 condition=models.Q(first_response_at__isnull=True, status__in=OPEN_STATUSES),
+            ),
+            # An agent's next tickets (dashboard, "next ticket"): theirs awaiting the team, due soonest first.
+            # (PostgreSQL sorts NULLs last in an ascending index, as the query asks.)
+            models.Index(
+                fields=["assignee", "first_response_due_at", "last_activity_at", "id"],
+                name="wsupport_ticket_next",
+                condition=models.Q(status__in=AWAITING_TEAM_STATUSES),
             ),
         ]
         permissions = [

@@ -13,6 +13,7 @@ from wagtail_support.customers.translations import translated_page
 from wagtail_support.notifications.links import absolute_url, admin_url, page_url
 from wagtail_support.notifications.render import register_context
 from wagtail_support.tickets.expectations import ticket_expectation
+from wagtail_support.tickets.people import display_name
 from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
@@ -62,6 +63,8 @@ def _context(ticket, message=None, **extra):
             message_text=message.body,
             message_html=message.body_html,
             message_at=message.created_at.isoformat(),
+            # An agent signs by name (never by address); a customer's own message needs no signature.
+            author_name=display_name(message.author, for_customer=True) if message.from_staff else "",
         )
     return context
 
@@ -154,8 +157,10 @@ def status_changed(ticket, by):
     """Tell the other side that the ticket was closed or reopened."""
     key = f"status:{ticket.pk}:{ticket.status}:{ticket.last_activity_at.timestamp()}"
     if by.pk == ticket.customer_id:
+        # The assignee, or the site's team when nobody has the ticket: a customer's close or reopen
+        # is never lost.
         context = _context(ticket, ticket_url=staff_ticket_url(ticket))
-        for address in assignee_addresses(ticket):
+        for address in staff_recipients(ticket):
             notify_staff("ticket_status_staff", address, context, dedupe_key=f"{key}:{address}")
     else:
         _notify_customer_side(
@@ -170,9 +175,7 @@ def assigned(ticket, by):
     notify_staff(
         "ticket_assigned",
         ticket.assignee.email,
-        _context(
-            ticket, ticket_url=staff_ticket_url(ticket), assigned_by=by.get_full_name() or by.get_username()
-        ),
+        _context(ticket, ticket_url=staff_ticket_url(ticket), assigned_by=display_name(by)),
         dedupe_key=f"assigned:{ticket.pk}:{ticket.assignee_id}:{ticket.last_activity_at.timestamp()}",
     )
 

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 
 from wagtail_support.conf import support_settings
 from wagtail_support.sitesettings import settings_for_site
-from wagtail_support.tickets import notifications, sites
+from wagtail_support.tickets import events, notifications, sites
 from wagtail_support.tickets.attachments import validate_uploads
+from wagtail_support.tickets.events import EventKind
 from wagtail_support.tickets.markdown import render_markdown
 from wagtail_support.tickets.models import Attachment, Message, Ticket, TicketStatus
+from wagtail_support.tickets.people import display_name
 
 
 class TicketError(ValidationError):
@@ -158,6 +160,7 @@ def close(ticket, by):
         )
         if updated:
             ticket.refresh_from_db()
+            events.record(ticket, EventKind.STATUS, by, to=ticket.status)
             notifications.status_changed(ticket, by)
     return ticket
 
@@ -169,7 +172,7 @@ def can_reopen(ticket, now=None):
     return now - ticket.closed_at <= timedelta(days=support_settings.REOPEN_DAYS)
 
 
-def reopen(ticket, by):
+def reopen(ticket, by, event=True):
     """Reopen a closed ticket: the customer within REOPEN_DAYS of closing, an agent at any time."""
     is_customer = by.pk == ticket.customer_id
     if is_customer and not can_reopen(ticket):
@@ -184,6 +187,8 @@ def reopen(ticket, by):
         )
         if updated:
             ticket.refresh_from_db()
+            if event:
+                events.record(ticket, EventKind.STATUS, by, to=ticket.status)
             notifications.status_changed(ticket, by)
     return ticket
 
@@ -198,18 +203,29 @@ def rate(ticket, customer, score, comment=""):
         raise TicketError(_("You can rate a ticket once the team has answered it."))
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise TicketError(_("Choose a rating from 1 to 5."))
-    Ticket.objects.filter(pk=ticket.pk).update(
-        satisfaction=score, satisfaction_comment=(comment or "").strip()[:2000]
-    )
-    ticket.refresh_from_db()
+    with transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(
+            satisfaction=score, satisfaction_comment=(comment or "").strip()[:2000]
+        )
+        ticket.refresh_from_db()
+        events.record(ticket, EventKind.RATED, customer, score=score)
     return ticket
 
 
 def assign(ticket, assignee, by):
     """Give the ticket to ``assignee`` (or nobody); the new assignee is told."""
     with transaction.atomic():
+        changed = ticket.assignee_id != (assignee.pk if assignee else None)
         Ticket.objects.filter(pk=ticket.pk).update(assignee=assignee)
         ticket.refresh_from_db()
+        if changed:
+            events.record(
+                ticket,
+                EventKind.ASSIGNEE,
+                by,
+                to=assignee.pk if assignee else None,
+                to_name=display_name(assignee) if assignee else "",
+            )
         if assignee is not None and assignee != by:
             notifications.assigned(ticket, by)
     return ticket

@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail_support.sitesettings import settings_of_every_site
-from wagtail_support.tickets import notifications, services
+from wagtail_support.tickets import events, notifications, services
+from wagtail_support.tickets.events import EventKind
 from wagtail_support.tickets.models import OPEN_STATUSES, Message, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.services import TicketError
+
+MERGE_UNDO_HOURS = 24  # how long after a merge an agent can undo it
 
 
 def awaiting_first_response():
@@ -51,19 +54,59 @@ def set_status(ticket, status, by):
         return ticket
     if status == TicketStatus.CLOSED:
         return services.close(ticket, by)
-    if ticket.is_closed:
-        services.reopen(ticket, by)
-    Ticket.objects.filter(pk=ticket.pk).update(status=status, last_activity_at=timezone.now())
-    ticket.refresh_from_db()
+    with transaction.atomic():
+        if ticket.is_closed:
+            services.reopen(ticket, by, event=False)
+        Ticket.objects.filter(pk=ticket.pk).update(status=status, last_activity_at=timezone.now())
+        ticket.refresh_from_db()
+        events.record(ticket, EventKind.STATUS, by, to=status)
     return ticket
 
 
-def set_priority(ticket, priority):
+def set_priority(ticket, priority, by=None):
     priority = int(priority)
     if priority not in TicketPriority.values:
         raise TicketError(_("Choose a priority."))
-    Ticket.objects.filter(pk=ticket.pk).update(priority=priority)
-    ticket.priority = priority
+    if priority == ticket.priority:
+        return ticket
+    with transaction.atomic():
+        Ticket.objects.filter(pk=ticket.pk).update(priority=priority)
+        ticket.priority = priority
+        events.record(ticket, EventKind.PRIORITY, by, to=priority)
+    return ticket
+
+
+def set_tags(ticket, tags, by=None):
+    """Replace the ticket's tags with ``tags`` (names); an event when they changed."""
+    tags = list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
+    before = sorted(ticket.tags.names())
+    if sorted(tags) == before:
+        return ticket
+    with transaction.atomic():
+        ticket.tags.set(tags)
+        events.record(ticket, EventKind.TAGS, by, to=sorted(ticket.tags.names()))
+    return ticket
+
+
+def add_tags(ticket, tags, by=None):
+    """Add ``tags`` to the ticket's own (bulk tagging, macros)."""
+    return set_tags(ticket, [*ticket.tags.names(), *tags], by)
+
+
+UNCHANGED = object()
+
+
+def update(ticket, by, status=None, priority=None, assignee=UNCHANGED, tags=None):
+    """Apply the ticket panel's fields in one step: each one that changed, with its event."""
+    with transaction.atomic():
+        if priority is not None:
+            ticket = set_priority(ticket, priority, by)
+        if assignee is not UNCHANGED and assignee != ticket.assignee:
+            ticket = services.assign(ticket, assignee, by)
+        if tags is not None:
+            ticket = set_tags(ticket, tags, by)
+        if status:
+            ticket = set_status(ticket, status, by)
     return ticket
 
 
@@ -79,8 +122,9 @@ def merge(duplicate, target, by):
             % {"reference": target.reference}
         )
     with transaction.atomic():
-        Message.objects.filter(ticket=duplicate).update(ticket=target)
-        services._add_message(
+        moved = list(Message.objects.filter(ticket=duplicate).values_list("pk", flat=True))
+        Message.objects.filter(pk__in=moved).update(ticket=target)
+        note = services._add_message(
             target,
             by,
             _("%(duplicate)s (“%(title)s”) was merged into this ticket.")
@@ -94,12 +138,68 @@ def merge(duplicate, target, by):
             status=TicketStatus.CLOSED, closed_at=now, last_activity_at=now, merged_into=target
         )
         Ticket.objects.filter(pk=target.pk).update(last_activity_at=now)
-        if target.is_closed:
+        reopened = target.is_closed
+        if reopened:
             services.reopen(target, by)
+        events.record(
+            duplicate,
+            EventKind.MERGED_INTO,
+            by,
+            reference=target.reference,
+            target_id=target.pk,
+            messages=moved,
+            note_id=note.pk,
+            previous_status=duplicate.status,
+            target_reopened=reopened,
+        )
+        events.record(target, EventKind.MERGED_FROM, by, reference=duplicate.reference, messages=moved)
         duplicate.refresh_from_db()
         notifications.merged(duplicate, target)
     target.refresh_from_db()
     return target
+
+
+def merge_undo_event(duplicate, now=None):
+    """The merge of ``duplicate`` that can still be undone (its event), or None."""
+    if not duplicate.merged_into_id:
+        return None
+    cutoff = (now or timezone.now()) - timedelta(hours=MERGE_UNDO_HOURS)
+    return (
+        duplicate.events.filter(kind=EventKind.MERGED_INTO, created_at__gte=cutoff)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def unmerge(duplicate, by):
+    """Undo a recent merge: the moved messages go back, the duplicate gets its status back, both
+    tickets show it in their timeline. Returns the duplicate."""
+    event = merge_undo_event(duplicate)
+    if event is None:
+        raise TicketError(
+            _("This merge can no longer be undone (merges can be undone for %(hours)d hours).")
+            % {"hours": MERGE_UNDO_HOURS}
+        )
+    target = duplicate.merged_into
+    with transaction.atomic():
+        Message.objects.filter(pk__in=event.data.get("messages", []), ticket=target).update(ticket=duplicate)
+        Message.objects.filter(pk=event.data.get("note_id"), ticket=target).delete()
+        now = timezone.now()
+        status = event.data.get("previous_status") or TicketStatus.AWAITING_STAFF
+        Ticket.objects.filter(pk=duplicate.pk).update(
+            merged_into=None,
+            status=status,
+            closed_at=duplicate.closed_at if status == TicketStatus.CLOSED else None,
+            last_activity_at=now,
+        )
+        for ticket in (duplicate, target):
+            events.record(
+                ticket, EventKind.UNMERGED, by, duplicate=duplicate.reference, target=target.reference
+            )
+        event.data["undone"] = True
+        event.save(update_fields=["data"])
+    duplicate.refresh_from_db()
+    return duplicate
 
 
 def stale_tickets(days, now=None):
@@ -130,6 +230,7 @@ def _close_stale(ticket, days):
         )
         if updated:
             ticket.refresh_from_db()
+            events.record(ticket, EventKind.STATUS, None, to=TicketStatus.CLOSED, automatic_days=days)
             notifications.auto_closed(ticket, days)
     return updated
 

@@ -10,6 +10,7 @@ from wagtail.models import Locale, Page, Site
 from example_site.home import demo_content, demo_content_es
 from example_site.home.models import ContentPage, HomePage
 from wagtail_support.models import (
+    CannedResponse,
     CoveragePolicy,
     CoveragePolicyPage,
     CoveredItem,
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         self.ensure_spanish(home, policy)
         password = admin_password or secrets.token_urlsafe(12)
         self.ensure_admin(password)
+        self.ensure_canned_responses()
         customer_password = admin_password or secrets.token_urlsafe(12)
         customer = self.ensure_customer(customer_password)
         self.report(port, password, customer, customer_password)
@@ -249,10 +251,25 @@ class Command(BaseCommand):
                 ticket_services.open_ticket(customer, entitlement, title, body, installation=site)
         return customer
 
+    def ensure_canned_responses(self):
+        """A few macros, so that agents see canned responses with placeholders from the start."""
+        for title, body, status, priority, tags in demo_content.CANNED_RESPONSES:
+            CannedResponse.objects.get_or_create(
+                title=title,
+                defaults={"body": body, "set_status": status, "set_priority": priority, "add_tags": tags},
+            )
+
     def ensure_admin(self, password):
         User = get_user_model()
         admin, _ = User.objects.get_or_create(
-            username="admin", defaults={"email": "admin@example.com", "is_staff": True, "is_superuser": True}
+            username="admin",
+            defaults={
+                "email": "admin@example.com",
+                "first_name": "Alex",
+                "last_name": "Admin",
+                "is_staff": True,
+                "is_superuser": True,
+            },
         )
         admin.is_staff = admin.is_superuser = admin.is_active = True
         admin.set_password(password)

@@ -1,0 +1,107 @@
+"""Saved views: an agent's named filters and search of the queue, listed in the Support menu with
+their counts. A few defaults come with the app; each agent adds their own from the queue."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+
+from wagtail_support.degrade import from_cache
+from wagtail_support.staff.filters import TicketFilterSet
+from wagtail_support.staff.forms import SavedViewForm
+from wagtail_support.staff.models import SavedView
+from wagtail_support.staff.search import search_tickets
+from wagtail_support.staff.views import URL_NAMESPACE
+from wagtail_support.tickets.models import Ticket
+
+COUNT_SECONDS = 60
+DEFAULT_VIEWS = [
+    (gettext_lazy("My open tickets"), "status=open&assignee=mine"),
+    (gettext_lazy("My open high priority"), "status=open&assignee=mine&priority=30"),
+    (gettext_lazy("Unassigned"), "status=open&assignee=unassigned"),
+]
+# Query parameters a view keeps: the queue's filters and search, never paging or ordering.
+KEPT = ("q", "status", "product", "assignee", "priority", "overdue", "unread", "tag")
+
+
+def clean_query(querystring):
+    """The filters and search of ``querystring``, in a stable order."""
+    data = QueryDict(querystring or "")
+    return urlencode([(key, value) for key in KEPT for value in data.getlist(key) if value])
+
+
+class _Request:
+    """What the filter set reads of a request: the agent (for "mine")."""
+
+    def __init__(self, user):
+        self.user = user
+
+
+def tickets_for(query, user):
+    data = QueryDict(query)
+    filters = TicketFilterSet(data, queryset=Ticket.objects.all(), request=_Request(user))
+    return search_tickets(filters.qs, data.get("q"))
+
+
+def view_count(query, user):
+    """How many tickets the view lists for ``user``, counted once a minute at most."""
+    key = f"wagtail_support:saved-view:{user.pk}:{query}"
+    count = from_cache(lambda: cache.get(key), what="saved view counts")
+    if count is None:
+        count = tickets_for(query, user).count()
+        from_cache(lambda: cache.set(key, count, COUNT_SECONDS), what="saved view counts")
+    return count
+
+
+def views_of(user):
+    """``[(name, query, saved view or None)]``: the defaults, then the agent's own."""
+    return [(str(name), query, None) for name, query in DEFAULT_VIEWS] + [
+        (view.name, view.query, view) for view in SavedView.objects.filter(user=user)
+    ]
+
+
+def menu_entries(user):
+    """``[(name, url, count)]`` for the Support menu."""
+    index = reverse(f"{URL_NAMESPACE}:index")
+    return [(name, f"{index}?{query}", view_count(query, user)) for name, query, _view in views_of(user)]
+
+
+class SaveView(PermissionCheckedMixin, View):
+    """Save the queue's current filters and search under a name (POST from the queue)."""
+
+    http_method_names = ["post"]
+    permission_required = "view"
+
+    def post(self, request):
+        form = SavedViewForm(request.POST, user=request.user)
+        index = reverse(f"{URL_NAMESPACE}:index")
+        query = clean_query(request.POST.get("query", ""))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(f"{index}?{query}")
+        SavedView.objects.create(user=request.user, name=form.cleaned_data["name"], query=query)
+        messages.success(
+            request,
+            _("The view “%(name)s” is saved in the Support menu.") % {"name": form.cleaned_data["name"]},
+        )
+        return redirect(f"{index}?{query}")
+
+
+class DeleteView(PermissionCheckedMixin, View):
+    http_method_names = ["post"]
+    permission_required = "view"
+
+    def post(self, request, pk):
+        view = get_object_or_404(SavedView, pk=pk, user=request.user)
+        view.delete()
+        messages.success(request, _("The view “%(name)s” is deleted.") % {"name": view.name})
+        return redirect(reverse(f"{URL_NAMESPACE}:index"))
