@@ -35,6 +35,9 @@ WAGTAIL_SUPPORT = {
     "NOTIFICATION_RETRY_BACKOFF": 1,
     "NOTIFICATION_RETRY_BACKOFF_MAX": 4,
     "OUTBOX_SWEEP_GRACE": 2,
+    # The tasks the killed worker held are queued again within the run (Redis would redeliver them only
+    # after its visibility timeout).
+    "OUTBOX_REQUEUE_AFTER": 5,
 }
 
 # The web's and the worker's errors, with tracebacks, in their logs under var/ (kept on failure).

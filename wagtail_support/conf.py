@@ -32,8 +32,8 @@ DEFAULTS = {
     # Pending rows younger than this (seconds) are left to their own on-commit task.
     "OUTBOX_SWEEP_GRACE": 30,
     # Rows published to Celery are left to the broker this long (seconds) before the sweep queues them
-    # again: the broker redelivers a task whose worker died (Redis: its visibility timeout).
-    "OUTBOX_REQUEUE_AFTER": 3600,
+    # again: a backlog is not queued twice, and the tasks a killed worker held go out within this time.
+    "OUTBOX_REQUEUE_AFTER": 300,
     # How often (seconds) the Celery beat schedule runs the outbox sweep.
     "OUTBOX_SWEEP_INTERVAL": 60,
     # How committed e-mails are handed to Celery: "background" (a thread of each process publishes
