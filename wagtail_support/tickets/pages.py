@@ -155,7 +155,10 @@ def support_page_url(site=None):
     from wagtail_support.customers.translations import translated_page
 
     page = (support_page(site) if site else None) or support_page()
-    return translated_page(page).url if page else None
+    if page is None:
+        return None
+    page = translated_page(page)
+    return degrade.url(page, None, page.get_url)  # the cache down: the path from the database
 
 
 #: Page models that serve the support section; a site with its own page built from the mixin adds it here.
