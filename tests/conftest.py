@@ -155,6 +155,13 @@ def use_broker(url, eager):
     celery_app.amqp._producer_pool = None
 
 
+def use_routes(routes):
+    """Route tasks by name in this process (``CELERY_TASK_ROUTES``), as a site with a worker pool does."""
+    celery_app.conf.task_routes = routes or None
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.router = celery_app.amqp.Router()
+
+
 @pytest.fixture
 def live_broker(redis_url, broker_url):
     """Tasks go through the real broker (Redis, or RabbitMQ) instead of running in-process."""
@@ -189,7 +196,9 @@ def database_url():
 class WorkerProcess:
     """A real ``celery worker`` process on the test database, the real broker and an SMTP sink."""
 
-    def __init__(self, sink, queue=None, overrides=None, visibility_timeout=3600, broker_url=None):
+    def __init__(
+        self, sink, queue=None, overrides=None, visibility_timeout=3600, broker_url=None, task_routes=None
+    ):
         import json
 
         self.log_path = ROOT / "var" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
@@ -205,6 +214,7 @@ class WorkerProcess:
             "EMAIL_TIMEOUT": "10",
             "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
             "TEST_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
+            "TEST_CELERY_TASK_ROUTES": json.dumps(task_routes or {}),
             "WAGTAIL_SUPPORT_TEST_OVERRIDES": json.dumps(overrides or {}),
         }
         command = [

@@ -181,7 +181,7 @@ def test_the_admins_are_mailed_once_per_interval(settings):
     assert alerts.mail_admins_if_needed() is False
     [email] = mail.outbox
     assert email.to == ["owner@example.com"]
-    assert "1 e-mails in the outbox need a person" in email.body
+    assert "1 e-mail in the outbox needs a person" in email.body
 
 
 def test_no_admin_mail_while_mail_flows(settings):

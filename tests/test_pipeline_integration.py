@@ -163,7 +163,7 @@ def test_worker_killed_mid_send_does_not_cause_a_second_email(start_worker, smtp
     assert lag_seen_by_the_load_balancer["oldest_unsent_seconds"] >= 0
     assert health_details(client)["outbox"]["needs_a_person"] == 1
     assert alerts.mail_admins_if_needed() is True
-    assert "1 e-mails in the outbox need a person" in django_mail.outbox[-1].body
+    assert "1 e-mail in the outbox needs a person" in django_mail.outbox[-1].body
     client.force_login(UserFactory(username="agent", groups=["Support agents"]))
     assert "Support e-mail needs attention" in client.get(reverse("wagtailadmin_home")).content.decode()
 

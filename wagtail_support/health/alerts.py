@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mail_admins
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from wagtail_support.conf import support_settings
 from wagtail_support.degrade import from_cache
@@ -35,10 +35,20 @@ def alert_text(alert):
     """(subject, body) of the e-mail to the admins, in the site's language."""
     minutes = alert["oldest_unsent_seconds"] // 60
     subject = gettext("Support e-mail needs attention")
+    count = alert["needs_a_person"]
     lines = [
-        gettext("%(count)d e-mails in the outbox need a person (failed, or may or may not have been sent).")
-        % {"count": alert["needs_a_person"]},
-        gettext("The oldest e-mail not yet sent has waited %(minutes)d minutes.") % {"minutes": minutes},
+        ngettext(
+            "%(count)d e-mail in the outbox needs a person (failed, or may or may not have been sent).",
+            "%(count)d e-mails in the outbox need a person (failed, or may or may not have been sent).",
+            count,
+        )
+        % {"count": count},
+        ngettext(
+            "The oldest e-mail not yet sent has waited %(minutes)d minute.",
+            "The oldest e-mail not yet sent has waited %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
         gettext("Check the workers and Support → Outbox in the Wagtail admin."),
     ]
     return subject, "\n".join(lines)
