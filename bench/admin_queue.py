@@ -203,6 +203,7 @@ def seed(tickets, per_ticket):
             ticket_rows(),
         )
         timings["tickets (COPY)"] = time.perf_counter() - started
+        progress(timings)
         cursor.execute("SELECT id, customer_id, created_at FROM wagtail_support_ticket")
         ticket_rows = cursor.fetchall()
 
@@ -229,13 +230,22 @@ def seed(tickets, per_ticket):
             messages(),
         )
         timings["messages (COPY)"] = time.perf_counter() - started
+        progress(timings)
         for table in SEARCH_TRIGGER_TABLES:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         timings["search backfill: UPDATE"], timings["search backfill: GIN index"] = search_backfill(cursor)
+        progress(timings)
         started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
         timings["VACUUM ANALYZE"] = time.perf_counter() - started
+        progress(timings)
     return agent, timings
+
+
+def progress(timings):
+    """One line per seeding step as it ends, so a long run shows how far it got."""
+    step, seconds = list(timings.items())[-1]
+    print(f"  .. {step}: {seconds:.1f} s", flush=True)
 
 
 WARM_UP = 5
@@ -306,6 +316,7 @@ def main():
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         migrated = time.perf_counter()
+        print(f"  .. migrate: {migrated - started:.1f} s", flush=True)
         from django.contrib.auth import get_user_model
 
         from wagtail_support.tickets.models import Message, Ticket
