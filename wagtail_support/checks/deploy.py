@@ -92,6 +92,11 @@ def calls_without_a_timeout():
         if "redis" in cache.get("BACKEND", "").lower() and not options.get("socket_timeout"):
             setting = f'CACHES["{alias}"]["OPTIONS"]["socket_timeout"]'
             found.append((setting, "a stopped Redis hangs requests"))
+    for alias, storage in getattr(settings, "STORAGES", {}).items():
+        # django-storages' S3 backend: botocore waits 60 s to connect and to read unless told otherwise.
+        if "s3" in storage.get("BACKEND", "").lower() and not storage.get("OPTIONS", {}).get("client_config"):
+            setting = f'STORAGES["{alias}"]["OPTIONS"]["client_config"]'
+            found.append((setting, "a slow object store holds requests for a minute"))
     return found
 
 
