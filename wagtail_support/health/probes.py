@@ -27,7 +27,11 @@ def _probe(name, check):
 
 
 def database():
-    return _probe("the database", connection.ensure_connection)
+    def round_trip():  # a kept connection (CONN_MAX_AGE) proves nothing until the server answers
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    return _probe("the database", round_trip)
 
 
 def cache_server():
