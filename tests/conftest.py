@@ -149,6 +149,11 @@ def dead_broker_url(request, broker_url):
 
 def use_broker(url, eager):
     """Point the Celery app in this process at ``url`` (the producer pool is rebuilt)."""
+    from kombu import pools
+
+    # kombu keeps producer pools per broker URL for the whole process: an AMQP connection left idle by an
+    # earlier test may be dead by now, and a publish is never retried (the sweep would send it later).
+    pools.reset()
     celery_app.conf.task_always_eager = eager
     celery_app.conf.broker_url = url
     celery_app._pool = None
