@@ -4,14 +4,17 @@ Run from the repository root::
 
     .venv/bin/python bench/admin_queue.py [--tickets 100000] [--messages-per-ticket 5] [--repeat 30]
 
-Setup: the database ``wagtail_support_bench_admin`` on 127.0.0.1:5432 (user postgres, or the host,
-port and credentials of a postgres DATABASE_URL) is dropped, created, migrated, and dropped again at
-the end; no other database is touched. Seeding uses PostgreSQL's COPY (2,000 customers with one
-purchase each, 4 products, tickets spread over the last year in every status, five messages per
-ticket; customers have names from a small list, so "Dana" names 125 of them, and each purchase
-one registered site), then VACUUM ANALYZE, as autovacuum would after a bulk load. The database's triggers fill
-each ticket's search document (migration 0010) during the COPY; Wagtail's search index is not
-filled (see ``wagtail_support/staff/search.py``).
+Setup: the database ``--database`` (default ``wagtail_support_bench_admin``) on 127.0.0.1:5432 (user
+postgres, or the host, port and credentials of a postgres DATABASE_URL) is dropped, created, migrated,
+and dropped again at the end; no other database is touched. Seeding uses PostgreSQL's COPY, streamed
+in chunks (2,000 customers with one purchase each, 4 products, tickets spread over the last year in
+every status, five messages per ticket) with the search triggers of migration 0010 off; then the
+search documents are filled the way migration 0010 fills them on an existing site (its UPDATE, then
+its GIN index), timed apart as the "search backfill"; then VACUUM ANALYZE, as autovacuum would after a
+bulk load. Wagtail's search index is not filled (see ``wagtail_support/staff/search.py``).
+
+At a million tickets (``--tickets 1000000``: 5 million messages) run it niced on a shared machine:
+``nice -n 10 .venv/bin/python bench/admin_queue.py --tickets 1000000 --database NAME``.
 
 Each view is requested through Django's test ``Client`` logged in as a member of "Support agents"
 (full middleware stack, template rendering; no web server), ``--repeat`` times after five warm-up
@@ -34,7 +37,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# BENCH_DATABASE names another scratch database, so that two runs on one server do not share one.
+# BENCH_DATABASE (or --database) names another scratch database: two runs on one server share none.
 DATABASE = os.environ.get("BENCH_DATABASE", "wagtail_support_bench_admin")
 QUEUE_TARGET_MS, SEARCH_TARGET_MS = 60.0, 150.0
 CANNED_LISTING = "wagtailsnippets_wagtail_support_cannedresponse:list"  # no canned responses are seeded
@@ -71,14 +74,34 @@ def setup_django():
     django.setup()
 
 
-def copy_rows(cursor, table, columns, rows):
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
-    buffer.seek(0)
+def copy_rows(cursor, table, columns, rows, chunk_rows=20_000):
+    """COPY ``rows`` (any iterable) into ``table``, a chunk at a time: memory stays flat at any size."""
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        while chunk := buffer.read(1 << 20):
-            copy.write(chunk)
+        buffer, count = io.StringIO(), 0
+        for row in rows:
+            buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+            count += 1
+            if count % chunk_rows == 0:
+                copy.write(buffer.getvalue())
+                buffer = io.StringIO()
+        copy.write(buffer.getvalue())
+
+
+SEARCH_TRIGGER_TABLES = ("wagtail_support_ticket", "wagtail_support_message")
+
+
+def search_backfill(cursor):
+    """Fill every ticket's search document as migration 0010 does on an existing site: its UPDATE, then
+    its GIN index. Returns (seconds for the UPDATE, seconds for the index)."""
+    started = time.perf_counter()
+    cursor.execute("DROP INDEX IF EXISTS wsupport_ticket_search")
+    cursor.execute("UPDATE wagtail_support_ticket SET search_document = wsupport_ticket_document(title, id)")
+    updated = time.perf_counter()
+    cursor.execute(
+        "CREATE INDEX IF NOT EXISTS wsupport_ticket_search "
+        "ON wagtail_support_ticket USING gin (search_document)"
+    )
+    return updated - started, time.perf_counter() - updated
 
 
 def seed(tickets, per_ticket):
@@ -136,16 +159,19 @@ def seed(tickets, per_ticket):
         "widget mobile font layout sidebar footer invoice domain dns certificate backup"
     ).split()
     statuses = ["new", "awaiting_staff", "awaiting_customer", "closed", "closed", "closed"]
+    timings = {}
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        rows = []
-        for i in range(tickets):
-            e = entitlements[i % len(entitlements)]
-            created = now - timedelta(minutes=rng.randint(0, 525600))
-            status = statuses[rng.randrange(6)]
-            answered = created + timedelta(hours=rng.randint(1, 30)) if status != "new" else None
-            rows.append(
-                (
+        for table in SEARCH_TRIGGER_TABLES:  # filled afterwards, as migration 0010 fills an existing site
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+
+        def ticket_rows():
+            for i in range(tickets):
+                e = entitlements[i % len(entitlements)]
+                created = now - timedelta(minutes=rng.randint(0, 525600))
+                status = statuses[rng.randrange(6)]
+                answered = created + timedelta(hours=rng.randint(1, 30)) if status != "new" else None
+                yield (
                     e.customer_id,
                     e.pk,
                     e.product_id,
@@ -163,7 +189,8 @@ def seed(tickets, per_ticket):
                     rng.randint(1, 5) if status == "closed" and rng.random() < 0.3 else None,
                     "",
                 )
-            )
+
+        started = time.perf_counter()
         copy_rows(
             raw,
             "wagtail_support_ticket",
@@ -185,8 +212,10 @@ def seed(tickets, per_ticket):
                 "satisfaction",
                 "satisfaction_comment",
             ],
-            rows,
+            ticket_rows(),
         )
+        timings["tickets (COPY)"] = time.perf_counter() - started
+        progress(timings)
         cursor.execute("SELECT id, customer_id, created_at FROM wagtail_support_ticket")
         ticket_rows = cursor.fetchall()
 
@@ -205,14 +234,30 @@ def seed(tickets, per_ticket):
                         (created + timedelta(hours=n)).isoformat(),
                     )
 
+        started = time.perf_counter()
         copy_rows(
             raw,
             "wagtail_support_message",
             ["ticket_id", "author_id", "body", "body_html", "from_staff", "is_internal", "created_at"],
             messages(),
         )
+        timings["messages (COPY)"] = time.perf_counter() - started
+        progress(timings)
+        for table in SEARCH_TRIGGER_TABLES:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        timings["search backfill: UPDATE"], timings["search backfill: GIN index"] = search_backfill(cursor)
+        progress(timings)
+        started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
-    return agent
+        timings["VACUUM ANALYZE"] = time.perf_counter() - started
+        progress(timings)
+    return agent, timings
+
+
+def progress(timings):
+    """One line per seeding step as it ends, so a long run shows how far it got."""
+    step, seconds = list(timings.items())[-1]
+    print(f"  .. {step}: {seconds:.1f} s", flush=True)
 
 
 WARM_UP = 5
@@ -250,16 +295,19 @@ def python_speed():
 
 
 def main():
+    global DATABASE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--messages-per-ticket", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--database", default=DATABASE, help="the database to create, use and drop")
     parser.add_argument("--explain", action="store_true", help="print the plan of the search query")
     parser.add_argument(
         "--keep", action="store_true", help="keep the seeded database and reuse it if it exists (profiling)"
     )
     parser.add_argument("--profile", metavar="URL", help="profile one admin URL with cProfile and stop")
     args = parser.parse_args()
+    DATABASE = args.database
     try:
         if not args.keep:
             maintenance(f"DROP DATABASE IF EXISTS {DATABASE}")
@@ -280,17 +328,23 @@ def main():
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         migrated = time.perf_counter()
+        print(f"  .. migrate: {migrated - started:.1f} s", flush=True)
         from django.contrib.auth import get_user_model
 
         from wagtail_support.tickets.models import Message, Ticket
 
+        seed_timings = {}
         if args.keep and Ticket.objects.exists():
             agent = get_user_model().objects.get(username="agent")
         else:
-            agent = seed(args.tickets, args.messages_per_ticket)
+            agent, seed_timings = seed(args.tickets, args.messages_per_ticket)
         seeded = time.perf_counter()
 
-        client = Client()
+        from django.test.utils import override_settings
+
+        tokens = {"HEALTH_TOKEN": "bench", "METRICS_TOKEN": "bench"}
+        override_settings(WAGTAIL_SUPPORT={**settings.WAGTAIL_SUPPORT, **tokens}).enable()
+        client = Client(headers={"Authorization": "Bearer bench"})  # the health details and the metrics
         client.force_login(agent)
         index = reverse("wagtail_support_tickets:index")
         some = (
@@ -308,7 +362,10 @@ def main():
         print(
             f"PostgreSQL {version}, database {DATABASE}; {Ticket.objects.count():,} tickets, "
             f"{Message.objects.count():,} messages; migrate {migrated - started:.1f} s, "
-            f"seed (COPY) {seeded - migrated:.1f} s"
+            f"seed {seeded - migrated:.1f} s in all"
+        )
+        print(
+            "  " + "; ".join(f"{step} {seconds:.1f} s" for step, seconds in seed_timings.items()), flush=True
         )
         print(
             f"each view: {WARM_UP} warm-up requests, then {args.repeat} timed, the views taking turns; "
@@ -335,6 +392,8 @@ def main():
             ("queue, search reference", index + f"?q=SUP-{1000 + some}", SEARCH_TARGET_MS),
             ("ticket screen", reverse("wagtail_support_tickets:inspect", args=[some]), None),
             ("dashboard (home with panel)", reverse("wagtailadmin_home"), None),
+            ("health endpoint, details", reverse("wagtail_support:health"), None),
+            ("metrics scrape", reverse("wagtail_support:metrics"), None),
             # What any admin page costs before its content: Wagtail's sidebar, header, session, permissions.
             ("floor: an empty Wagtail listing", reverse(CANNED_LISTING), None),
         ]

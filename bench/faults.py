@@ -293,7 +293,9 @@ def parse_args(argv=None):
     parser.add_argument("--outage", type=float, default=10, help="seconds the cache is down (default 10)")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn processes (default 2)")
     parser.add_argument("--sending-timeout", type=int, default=15, help="outbox sending timeout, s")
-    parser.add_argument("--broker", default=DEFAULT_BROKER, help=f"Celery broker (default {DEFAULT_BROKER})")
+    parser.add_argument(
+        "--broker", default=DEFAULT_BROKER, help=f"Celery broker, Redis or amqp:// (default {DEFAULT_BROKER})"
+    )
     parser.add_argument("--database", default=PG_DATABASE, help=f"database name (default {PG_DATABASE})")
     parser.add_argument("--keep-logs", action="store_true", help="keep the logs under var/")
     args = parser.parse_args(argv)
@@ -324,13 +326,22 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
             "BENCH_QUEUE": queue,
             "BENCH_SENDING_TIMEOUT": str(args.sending_timeout),
         }
-        import redis
+        if args.broker.startswith("amqp"):  # RabbitMQ: this run's queue is deleted at the end
+            from kombu import Connection
 
-        redis_client = redis.Redis.from_url(args.broker, socket_connect_timeout=2)
-        try:
-            redis_client.ping()
-        except redis.RedisError as error:
-            raise SetupError(f"Redis broker {args.broker} is not reachable: {error}") from error
+            try:
+                with Connection(args.broker, connect_timeout=2) as conn:
+                    conn.ensure_connection(max_retries=1, interval_start=0)
+            except Exception as error:
+                raise SetupError(f"RabbitMQ broker {args.broker} is not reachable: {error}") from error
+        else:
+            import redis
+
+            redis_client = redis.Redis.from_url(args.broker, socket_connect_timeout=2)
+            try:
+                redis_client.ping()
+            except redis.RedisError as error:
+                raise SetupError(f"Redis broker {args.broker} is not reachable: {error}") from error
         cache_redis = CacheRedis(run_id, env)
         env["BENCH_CACHE_URL"] = cache_redis.url
         os.environ.update(env)
@@ -469,6 +480,14 @@ def main(argv=None):  # noqa: PLR0915 - one straight story: set up, load, faults
             from django.db import connections
 
             connections.close_all()
+        if args.broker.startswith("amqp"):
+            try:
+                from kombu import Connection
+
+                with Connection(args.broker, connect_timeout=2) as conn:
+                    conn.default_channel.queue_delete(queue)
+            except Exception as error:
+                print(f"warning: could not delete this run's RabbitMQ queue: {error}", file=sys.stderr)
         if redis_client is not None:
             try:
                 keys = list(redis_client.scan_iter(match=f"*{queue}*"))

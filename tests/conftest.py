@@ -15,6 +15,10 @@ from tests.smtp_sink import SmtpSink
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DEAD_BROKER_URL = "redis://127.0.0.1:1/0"
+#: The brokers the worker tests run on (``parametrize("broker_url", BROKERS, indirect=True)``).
+BROKERS = ["redis", "rabbitmq"]
+#: A broker address of each kind where nothing listens.
+DEAD_BROKER_URLS = {"redis": DEAD_BROKER_URL, "rabbitmq": "amqp://guest:guest@127.0.0.1:1//"}
 
 pytest_plugins = ["tests.browser"]
 
@@ -116,27 +120,66 @@ def redis_url():
     return url
 
 
+@pytest.fixture(scope="session")
+def rabbitmq_url():
+    """RabbitMQ (TEST_RABBITMQ_URL, guest on loopback by default). Each test run's queues carry its
+    run id (tests/settings.py), so two runs on one RabbitMQ never take each other's messages."""
+    from kombu import Connection
+
+    url = settings.TEST_RABBITMQ_URL
+    try:
+        with Connection(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0)
+    except Exception as error:
+        need("RabbitMQ", f"{url}: {error}")
+    return url
+
+
+@pytest.fixture
+def broker_url(request):
+    """The broker of this test: Redis, unless the test is parametrized over ``BROKERS``."""
+    kind = getattr(request, "param", "redis")
+    return request.getfixturevalue("redis_url" if kind == "redis" else "rabbitmq_url")
+
+
+@pytest.fixture
+def dead_broker_url(request, broker_url):
+    return DEAD_BROKER_URLS["rabbitmq" if broker_url.startswith("amqp") else "redis"]
+
+
 def use_broker(url, eager):
     """Point the Celery app in this process at ``url`` (the producer pool is rebuilt)."""
+    from kombu import pools
+
+    # kombu keeps producer pools per broker URL for the whole process: an AMQP connection left idle by an
+    # earlier test may be dead by now, and a publish is never retried (the sweep would send it later).
+    pools.reset()
     celery_app.conf.task_always_eager = eager
     celery_app.conf.broker_url = url
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
+def use_routes(routes):
+    """Route tasks by name in this process (``CELERY_TASK_ROUTES``), as a site with a worker pool does."""
+    celery_app.conf.task_routes = routes or None
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.router = celery_app.amqp.Router()
+
+
 @pytest.fixture
-def live_broker(redis_url):
-    """Tasks go through the real Redis instead of running in-process."""
-    use_broker(redis_url, eager=False)
-    yield redis_url
+def live_broker(redis_url, broker_url):
+    """Tasks go through the real broker (Redis, or RabbitMQ) instead of running in-process."""
+    use_broker(broker_url, eager=False)
+    yield broker_url
     use_broker(redis_url, eager=True)
 
 
 @pytest.fixture
-def dead_broker(redis_url):
+def dead_broker(redis_url, dead_broker_url):
     """A broker address where nothing listens: publishing fails the way it does in an outage."""
-    use_broker(DEAD_BROKER_URL, eager=False)
-    yield DEAD_BROKER_URL
+    use_broker(dead_broker_url, eager=False)
+    yield dead_broker_url
     use_broker(redis_url, eager=True)
 
 
@@ -156,9 +199,18 @@ def database_url():
 
 
 class WorkerProcess:
-    """A real ``celery worker`` process on the test database, the real Redis and an SMTP sink."""
+    """A real ``celery worker`` process on the test database, the real broker and an SMTP sink."""
 
-    def __init__(self, sink, queue=None, overrides=None, visibility_timeout=3600, pool=("--pool=solo",)):
+    def __init__(
+        self,
+        sink,
+        queue=None,
+        overrides=None,
+        visibility_timeout=3600,
+        broker_url=None,
+        task_routes=None,
+        pool=("--pool=solo",),
+    ):
         import json
 
         self.log_path = ROOT / "var" / f"worker-{os.getpid()}-{time.monotonic_ns()}.log"
@@ -173,6 +225,8 @@ class WorkerProcess:
             "EMAIL_PORT": str(sink.port),
             "EMAIL_TIMEOUT": "10",
             "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+            "TEST_BROKER_URL": broker_url or settings.CELERY_BROKER_URL,
+            "TEST_CELERY_TASK_ROUTES": json.dumps(task_routes or {}),
             "WAGTAIL_SUPPORT_TEST_OVERRIDES": json.dumps(overrides or {}),
         }
         command = [
@@ -187,6 +241,8 @@ class WorkerProcess:
             "--without-mingle",
             "--without-heartbeat",
             "--loglevel=INFO",
+            # A name of its own: workers of other test runs on the same RabbitMQ never share a mailbox.
+            f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h",
         ]
         if queue:
             command += ["-Q", queue]
@@ -223,11 +279,11 @@ class WorkerProcess:
 
 @pytest.fixture
 def start_worker(redis_url, live_broker, smtp_sink):
-    """Start real worker processes for one test; all are stopped at its end."""
+    """Start real worker processes for one test (on its broker); all are stopped at its end."""
     workers = []
 
     def start(**kwargs):
-        worker = WorkerProcess(smtp_sink, **kwargs)
+        worker = WorkerProcess(smtp_sink, broker_url=live_broker, **kwargs)
         workers.append(worker)
         return worker
 

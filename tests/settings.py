@@ -24,9 +24,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{RUN_ID}.sqlite3")}
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-CELERY_BROKER_URL = TEST_REDIS_URL
+TEST_RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+# A worker started by the tests is told its broker (Redis or RabbitMQ) through TEST_BROKER_URL.
+CELERY_BROKER_URL = os.environ.get("TEST_BROKER_URL") or TEST_REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
 CELERY_TASK_DEFAULT_QUEUE = f"wagtail-support-test-{RUN_ID}"
+# A worker started by the tests may be given routes (tests/test_inbound_integration.py: a queue each for
+# inbound and outbound mail).
+CELERY_TASK_ROUTES = json.loads(os.environ.get("TEST_CELERY_TASK_ROUTES", "{}")) or None
 
 WAGTAIL_SUPPORT = {
     "EMAIL_SUBJECT_PREFIX": "[Test] ",

@@ -136,3 +136,60 @@ def test_the_customer_pages_answer_when_the_cache_is_down(client, ticket, path):
     assert response.status_code == 200
     assert f'href="/support/{ticket.reference}/' in response.content.decode() or path != ""
     assert 'action="/support/' in response.content.decode() or path in ("", "products/")
+
+
+def test_the_whole_customer_journey_answers_no_500_when_the_cache_is_down(client, caplog):
+    """Issue 19.3: log in, open a ticket with a screenshot, read it, download the screenshot, reply, close,
+    rate, look at My products, in English and Spanish, reset a password and log out — all with Redis down."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    publish_support_page()
+    user = UserFactory(username="ann", email="ann@example.com")
+    user.set_password("a long and private phrase")
+    user.save()
+    entitlement = EntitlementFactory(purchase__customer=user)
+    InstallationFactory(entitlement=entitlement, domain="ann.example")
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(png, "PNG")
+    answers = []
+
+    def visit(method, url, data=None):
+        response = getattr(client, method)(url, data or {})
+        answers.append((method, url, response.status_code))
+        return response
+
+    with cache_down():
+        visit("get", "/")
+        visit("get", "/support/")
+        visit("get", reverse("wagtail_support:login"))
+        visit("post", reverse("wagtail_support:login"), {"username": "ann@example.com", "password": "wrong"})
+        login = visit(
+            "post",
+            reverse("wagtail_support:login"),
+            {"username": "ann@example.com", "password": "a long and private phrase"},
+        )
+        assert login.status_code == 302
+        visit("get", "/support/")
+        visit("get", "/support/new/")
+        screenshot = SimpleUploadedFile("screen.png", png.getvalue(), content_type="image/png")
+        data = {"product": entitlement.pk, "installation": entitlement.installations.get().pk}
+        data |= {"title": "Checkout fails", "description": "It fails.", "attachments": [screenshot]}
+        visit("post", "/support/new/", data)
+        ticket = Ticket.objects.get(customer=user)
+        url = f"/support/{ticket.reference}/"
+        visit("get", url)
+        attachment = ticket.messages.get().attachments.get()
+        visit("get", f"{url}attachments/{attachment.pk}/")
+        visit("post", url + "reply/", {"body": "Any news?"})
+        visit("post", url + "close/")
+        visit("post", url + "rate/", {"score": 4, "comment": "Quick."})
+        visit("get", "/support/products/")
+        visit("get", "/es/support/")
+        visit("post", reverse("wagtail_support:logout"))
+        visit("post", reverse("wagtail_support:password_reset"), {"email": "ann@example.com"})
+        visit("post", reverse("wagtail_support:resend_setup"), {"email": "ann@example.com"})
+    assert [a for a in answers if a[2] >= 500] == []
+    assert "cache" in caplog.text.lower()  # each fall-back left a log line

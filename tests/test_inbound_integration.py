@@ -1,16 +1,22 @@
-"""A piped reply with the real parts: Redis, a Celery worker process, the SMTP server the team's e-mails
-reach. The command and the web side run in this process; the worker on the same test database."""
+"""A piped reply with the real parts: a broker (Redis and RabbitMQ), a Celery worker process, the SMTP
+server the team's e-mails reach. The command and the web side run in this process; the worker on the
+same test database."""
 
 import io
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from tests.conftest import wait_until
+from tests.conftest import BROKERS, use_routes, wait_until
 from tests.inbound_mail import INBOUND, customer_messages, start_conversation
 from wagtail_support.inbound.models import InboundMessage, InboundStatus
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.parametrize("broker_url", BROKERS, indirect=True),
+]
 
 
 def text_of(message):
@@ -45,3 +51,38 @@ def test_a_piped_reply_is_processed_by_the_worker_and_the_team_is_told_once(
     assert reply.body.startswith("Buenos días:") and "De: Soporte" not in reply.body
     row.refresh_from_db()
     assert row.ticket_message == reply and row.attempts == 1
+
+
+def test_inbound_and_outbound_mail_each_go_to_their_own_queue_and_worker(
+    default_site, settings, start_worker, smtp_sink
+):
+    """docs/workers.md#queues-for-a-worker-pool: CELERY_TASK_ROUTES by the stable task names, one worker
+    per queue; a reply is processed by the inbound worker and the e-mails it causes by the mail worker."""
+    run = django_settings.RUN_ID
+    mail_queue, inbound_queue = f"support-mail-{run}", f"support-inbound-{run}"
+    routes = {
+        "wagtail_support.process_inbound_message": {"queue": inbound_queue},
+        "wagtail_support.sweep_inbound": {"queue": inbound_queue},
+        "wagtail_support.send_notification*": {"queue": mail_queue},
+    }
+    settings.WAGTAIL_SUPPORT = INBOUND
+    use_routes(routes)
+    try:
+        conversation = start_conversation(default_site)
+        mail_worker = start_worker(overrides=INBOUND, queue=mail_queue, task_routes=routes)
+        inbound_worker = start_worker(overrides=INBOUND, queue=inbound_queue, task_routes=routes)
+        raw = conversation.fill("outlook_reply_es.eml")
+        call_command("support_receive_email", stdin=io.BytesIO(raw), stdout=io.StringIO())
+        attached = InboundStatus.ATTACHED
+        wait_until(lambda: InboundMessage.objects.get().status == attached, message="reply added")
+        wait_until(lambda: len(smtp_sink.messages) >= 6, message="every e-mail of the conversation")
+    finally:
+        use_routes(None)
+    ran_inbound, ran_mail = (
+        "Task wagtail_support.process_inbound_message[",
+        "Task wagtail_support.send_notification",
+    )
+    assert ran_inbound in inbound_worker.output()  # the worker's log line for a task it received
+    assert ran_mail not in inbound_worker.output()
+    assert ran_mail in mail_worker.output()
+    assert ran_inbound not in mail_worker.output()

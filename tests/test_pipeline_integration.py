@@ -1,21 +1,31 @@
-"""The notification pipeline with its real parts: Redis, a Celery worker process, an SMTP server.
+"""The notification pipeline with its real parts: a broker, a Celery worker process, an SMTP server.
 
 The web side runs in this process; the worker is a separate ``celery worker`` process on the same
-test database. Nothing of ours is mocked: only the mail server is a local stand-in.
+test database. Nothing of ours is mocked: only the mail server is a local stand-in. Every test runs
+on Redis and on RabbitMQ (issue 19.2).
 """
 
 import pytest
+from django.conf import settings as django_settings
+from django.core import mail as django_mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
-from tests.conftest import DEAD_BROKER_URL, use_broker, wait_until
+from tests.conftest import BROKERS, use_broker, wait_until
+from tests.factories import UserFactory
+from wagtail_support.health import alerts
 from wagtail_support.notifications import dispatcher as dispatching
 from wagtail_support.notifications.dispatcher import dispatcher
 from wagtail_support.notifications.models import Notification, NotificationStatus
 from wagtail_support.notifications.outbox import notify
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.parametrize("broker_url", BROKERS, indirect=True),
+]
 
 NO_GRACE = {"OUTBOX_SWEEP_GRACE": 0}
 
@@ -59,10 +69,10 @@ def test_smtp_failing_twice_then_working_is_sent_by_the_worker_on_the_third_atte
 
 
 def test_broker_down_keeps_the_row_and_the_sweep_sends_it_once(
-    client, settings, redis_url, smtp_sink, start_worker, caplog
+    client, settings, broker_url, dead_broker_url, smtp_sink, start_worker, caplog
 ):
     settings.ROOT_URLCONF = "tests.urls"
-    use_broker(DEAD_BROKER_URL, eager=False)  # the broker goes down
+    use_broker(dead_broker_url, eager=False)  # the broker goes down
     response = client.post("/test-notify/", {"to": "outage@example.com"})
     assert response.status_code == 201  # the request succeeds while the broker is down
     assert dispatcher.flush()
@@ -70,7 +80,7 @@ def test_broker_down_keeps_the_row_and_the_sweep_sends_it_once(
     notification = Notification.objects.get()
     assert notification.status == NotificationStatus.PENDING
 
-    use_broker(redis_url, eager=False)
+    use_broker(broker_url, eager=False)
     start_worker(overrides=NO_GRACE)  # the broker is back, and so is a worker
     from wagtail_support.notifications.tasks import sweep_outbox
 
@@ -117,8 +127,9 @@ def test_the_worker_sends_a_batch_task_row_by_row(start_worker, smtp_sink):
     )
 
 
-def test_worker_killed_mid_send_does_not_cause_a_second_email(start_worker, smtp_sink):
-    queue = "wagtail-support-kill-test"
+def test_worker_killed_mid_send_does_not_cause_a_second_email(start_worker, smtp_sink, client, settings):
+    queue = f"wagtail-support-kill-test-{django_settings.RUN_ID}"  # this run's own queue on a shared broker
+    settings.ADMINS = [("Owner", "owner@example.com")]
     smtp_sink.set_delay(30)  # the server takes the message, then is slow to confirm it
     with override_settings(WAGTAIL_SUPPORT={"CELERY_QUEUE": queue}):
         doomed = start_worker(queue=queue, visibility_timeout=1)
@@ -127,6 +138,7 @@ def test_worker_killed_mid_send_does_not_cause_a_second_email(start_worker, smtp
         smtp_sink.wait_for(1)
         assert status_of(notification) == NotificationStatus.SENDING
         doomed.kill()  # dies after the server got the mail, before the row says "sent"
+        lag_seen_by_the_load_balancer = health_details(client)["outbox"]
 
         smtp_sink.set_delay(0)
         heir = start_worker(queue=queue, visibility_timeout=1)  # redelivers the unacknowledged task
@@ -145,3 +157,18 @@ def test_worker_killed_mid_send_does_not_cause_a_second_email(start_worker, smtp
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED
     assert "may or may not have been delivered" in notification.last_error
+
+    # Issue 19.4: the health endpoint reported the stuck row and its lag; the owner is told.
+    assert lag_seen_by_the_load_balancer["sending"] == 1
+    assert lag_seen_by_the_load_balancer["oldest_unsent_seconds"] >= 0
+    assert health_details(client)["outbox"]["needs_a_person"] == 1
+    assert alerts.mail_admins_if_needed() is True
+    assert "1 e-mail in the outbox needs a person" in django_mail.outbox[-1].body
+    client.force_login(UserFactory(username="agent", groups=["Support agents"]))
+    assert "Support e-mail needs attention" in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def health_details(client):
+    with override_settings(WAGTAIL_SUPPORT={"HEALTH_TOKEN": "lb-token"}):
+        response = client.get(reverse("wagtail_support:health"), HTTP_AUTHORIZATION="Bearer lb-token")
+    return response.json()

@@ -7,11 +7,16 @@ reply text by e-mail through Redis and a ``celery worker`` process, and the tick
 import pytest
 from django.urls import reverse
 
+from tests.conftest import BROKERS
 from tests.factories import CannedResponseFactory, MessageFactory, TicketFactory, UserFactory
 from wagtail_support.tickets.models import TicketStatus
 
 # A transactional test: restore Wagtail's site and pages (the factory makes the agents group).
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.parametrize("broker_url", BROKERS, indirect=True),
+]
 
 
 def test_agent_answers_an_unassigned_ticket_with_a_canned_response(client, start_worker, smtp_sink):

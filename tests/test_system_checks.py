@@ -118,3 +118,32 @@ def test_no_broker_outside_debug_warns_on_deploy(celery_conf, eager, broker, deb
     celery_conf.task_always_eager, celery_conf.broker_url = eager, broker
     with override_settings(DEBUG=debug):
         assert ("wagtail_support.W004" in ids(include_deployment_checks=True)) is warned
+
+
+REDIS_WITHOUT_TIMEOUT = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+REDIS_WITH_TIMEOUT = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("email_timeout", "caches", "warned"),
+    [(None, REDIS_WITH_TIMEOUT, True), (10, REDIS_WITHOUT_TIMEOUT, True), (10, REDIS_WITH_TIMEOUT, False)],
+)
+def test_outside_calls_without_a_timeout_warn_on_deploy(email_timeout, caches, warned):
+    """Issue 19.3: no request or task may hang on the mail server, the database or Redis."""
+    with override_settings(EMAIL_TIMEOUT=email_timeout, CACHES=caches):
+        assert ("wagtail_support.W005" in ids(include_deployment_checks=True)) is warned
+
+
+def test_object_storage_without_a_client_timeout_warns_on_deploy(settings):
+    s3 = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name": "private"}}
+    with override_settings(EMAIL_TIMEOUT=10, CACHES=REDIS_WITH_TIMEOUT):
+        with override_settings(STORAGES={**settings.STORAGES, "wagtail_support_attachments": s3}):
+            assert "wagtail_support.W005" in ids(include_deployment_checks=True)
+        s3["OPTIONS"]["client_config"] = object()
+        with override_settings(STORAGES={**settings.STORAGES, "wagtail_support_attachments": s3}):
+            assert "wagtail_support.W005" not in ids(include_deployment_checks=True)

@@ -110,6 +110,20 @@ DEFAULTS = {
     "INBOUND_IMAP": None,
     # Seconds between two polls of the IMAP mailbox.
     "INBOUND_IMAP_INTERVAL": 30,
+    # The health endpoint (docs/deployment.md#health-and-metrics): a bearer token that shows each part's
+    # state and the outbox's lag; None shows them only to signed-in users who may see the outbox.
+    "HEALTH_TOKEN": None,
+    # Seconds the health endpoint waits for the broker before calling it down.
+    "HEALTH_BROKER_TIMEOUT": 2,
+    # Bearer token of the Prometheus metrics endpoint; None turns the endpoint off (404).
+    "METRICS_TOKEN": None,
+    # The outbox alert (dashboard and e-mail to ADMINS): when the oldest unsent e-mail has waited longer
+    # than this (seconds), or any row needs a person.
+    "OUTBOX_ALERT_AGE": 900,
+    # At most one alert e-mail to ADMINS per this many seconds.
+    "ALERT_EMAIL_INTERVAL": 3600,
+    # How often (seconds) Celery beat checks the outbox for the alert e-mail.
+    "HEALTH_CHECK_INTERVAL": 300,
 }
 
 

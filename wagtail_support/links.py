@@ -7,6 +7,7 @@ imports no page type and the packages below ``tickets`` (log-in, set-password, e
 
 from wagtail.models import Page, get_page_models
 
+from wagtail_support import degrade
 from wagtail_support.customers.translations import translated_page
 
 
@@ -30,4 +31,7 @@ def first_support_page(site=None):
 def support_page_url(site=None):
     """URL of the support section (of ``site`` first, when given), or None when there is none yet."""
     page = (first_support_page(site) if site else None) or first_support_page()
-    return translated_page(page).url if page else None
+    if page is None:
+        return None
+    page = translated_page(page)
+    return degrade.url(page, None, page.get_url)  # the cache down: the path from the database

@@ -49,6 +49,10 @@ def _fixed_entries():
             "task": "wagtail_support.remind_breaching_tickets",
             "schedule": BREACH_CHECK_SECONDS,
         },
+        "wagtail-support-check-outbox-health": {
+            "task": "wagtail_support.check_outbox_health",
+            "schedule": float(support_settings.HEALTH_CHECK_INTERVAL),
+        },
         "wagtail-support-close-stale-tickets": {
             "task": "wagtail_support.close_stale_tickets",
             "schedule": AUTO_CLOSE_SECONDS,

@@ -9,6 +9,7 @@ webhooks live here; the support section itself is a Wagtail page the editor plac
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
+from wagtail_support.health import views as health_views
 from wagtail_support.login import views as login_views
 from wagtail_support.purchases import views
 from wagtail_support.purchases.adapters import views as webhook_views
@@ -35,6 +36,9 @@ urlpatterns = [
     path("account/resend/sent/", views.resend_setup_done, name="resend_setup_done"),
     # The words of support.js in the visitor's language (only this app's djangojs catalogue).
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["wagtail_support"]), name="jsi18n"),
+    # For load balancers and Prometheus (docs/deployment.md#health-and-metrics).
+    path("health/", health_views.health, name="health"),
+    path("metrics/", health_views.metrics, name="metrics"),
     path("webhooks/stripe/", webhook_views.stripe_webhook, name="stripe_webhook"),
     path("webhooks/partners/<slug:slug>/", webhook_views.partner_webhook, name="partner_webhook"),
 ]

@@ -75,3 +75,38 @@ def broker_for_notifications(app_configs, **kwargs):
             id="wagtail_support.W004",
         )
     ]
+
+
+def calls_without_a_timeout():
+    """The outside calls a request or a task makes that could hang: (setting, what happens) pairs."""
+    found = []
+    if getattr(settings, "EMAIL_TIMEOUT", None) is None:
+        found.append(("EMAIL_TIMEOUT", "a slow mail server holds a worker for ever"))
+    for alias, database in settings.DATABASES.items():
+        options = database.get("OPTIONS", {})
+        if "postgresql" in database.get("ENGINE", "") and not options.get("connect_timeout"):
+            setting = f'DATABASES["{alias}"]["OPTIONS"]["connect_timeout"]'
+            found.append((setting, "a stopped server hangs requests"))
+    for alias, cache in settings.CACHES.items():
+        options = cache.get("OPTIONS", {})
+        if "redis" in cache.get("BACKEND", "").lower() and not options.get("socket_timeout"):
+            setting = f'CACHES["{alias}"]["OPTIONS"]["socket_timeout"]'
+            found.append((setting, "a stopped Redis hangs requests"))
+    for alias, storage in getattr(settings, "STORAGES", {}).items():
+        # django-storages' S3 backend: botocore waits 60 s to connect and to read unless told otherwise.
+        if "s3" in storage.get("BACKEND", "").lower() and not storage.get("OPTIONS", {}).get("client_config"):
+            setting = f'STORAGES["{alias}"]["OPTIONS"]["client_config"]'
+            found.append((setting, "a slow object store holds requests for a minute"))
+    return found
+
+
+@register(deploy=True)
+def timeouts_on_outside_calls(app_configs, **kwargs):
+    return [
+        Warning(
+            f"{setting} is not set: {effect}.",
+            hint="Set a timeout of a few seconds (docs/deployment.md#timeouts).",
+            id="wagtail_support.W005",
+        )
+        for setting, effect in calls_without_a_timeout()
+    ]

@@ -1,0 +1,1 @@
+"""The site owner's view of the app at work: the health endpoint, Prometheus metrics, the outbox alert."""

@@ -1,0 +1,136 @@
+"""Prometheus metrics, read from the database at each scrape (prometheus-client, the ``metrics`` extra).
+
+Reading the tables rather than counting in each process gives the same figures from every web process and
+worker, with no shared state to set up. Each family is one aggregate query over an index.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, DurationField, F, Q, Sum
+from django.utils import timezone
+
+from wagtail_support.health import probes
+
+#: Buckets of the first-response histogram, in seconds: 5 and 15 minutes, 1, 4, 8, 24 and 72 hours.
+FIRST_RESPONSE_BUCKETS = (300, 900, 3600, 4 * 3600, 8 * 3600, 24 * 3600, 72 * 3600)
+#: The first-response histogram covers tickets answered within this window.
+FIRST_RESPONSE_WINDOW = timedelta(days=7)
+
+
+def ticket_families(now):
+    from prometheus_client.core import CounterMetricFamily, GaugeHistogramMetricFamily
+
+    from wagtail_support.tickets.models import Message, Ticket
+
+    opened = Ticket.objects.count()
+    yield CounterMetricFamily("wagtail_support_tickets_opened", "Tickets opened.", value=opened)
+    written = Message.objects.filter(is_internal=False).aggregate(
+        team=Count("pk", filter=Q(from_staff=True)), customer=Count("pk", filter=Q(from_staff=False))
+    )
+    replies = CounterMetricFamily(
+        "wagtail_support_replies", "Public replies on tickets, by who wrote them.", labels=["by"]
+    )
+    replies.add_metric(["team"], written["team"])
+    replies.add_metric(
+        ["customer"], max(0, written["customer"] - opened)
+    )  # less each ticket's opening message
+    yield replies
+
+    since = now - FIRST_RESPONSE_WINDOW
+    # last_activity_at >= first_response_at: the filter on it lets the activity index find the rows.
+    answered = Ticket.objects.filter(last_activity_at__gte=since, first_response_at__gte=since)
+    counts = answered.aggregate(
+        **{
+            f"le{seconds}": Count("pk", filter=Q(first_response_at__lte=_plus(seconds)))
+            for seconds in FIRST_RESPONSE_BUCKETS
+        },
+        total=Count("pk"),
+        waited=Sum(F("first_response_at") - F("created_at"), output_field=DurationField()),
+    )
+    buckets = [(str(float(s)), counts[f"le{s}"]) for s in FIRST_RESPONSE_BUCKETS] + [
+        ("+Inf", counts["total"])
+    ]
+    yield GaugeHistogramMetricFamily(
+        "wagtail_support_first_response_seconds",
+        "Time from opening to the team's first reply, of tickets first answered in the last 7 days.",
+        buckets=buckets,
+        gsum_value=(counts["waited"] or timedelta(0)).total_seconds(),
+    )
+
+
+def _plus(seconds):
+    return F("created_at") + timedelta(seconds=seconds)
+
+
+def outbox_families(now):
+    from prometheus_client.core import GaugeMetricFamily
+
+    from wagtail_support.notifications.models import Notification
+
+    by_status = GaugeMetricFamily(
+        "wagtail_support_outbox_messages", "Outbox rows by status.", labels=["status"]
+    )
+    counts = dict(Notification.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    for status in ("pending", "sending", "sent", "failed"):
+        by_status.add_metric([status], counts.get(status, 0))
+    yield by_status
+    state = probes.outbox(now)
+    yield GaugeMetricFamily(
+        "wagtail_support_outbox_needs_a_person",
+        "Outbox rows only a person can settle (failed, or interrupted mid-send).",
+        value=state["needs_a_person"],
+    )
+    yield GaugeMetricFamily(
+        "wagtail_support_outbox_oldest_unsent_seconds",
+        "How long the oldest pending or sending outbox row has waited.",
+        value=state["oldest_unsent_seconds"],
+    )
+
+
+def inbound_families():
+    from prometheus_client.core import GaugeMetricFamily
+
+    from wagtail_support.inbound.models import InboundMessage, InboundStatus
+
+    family = GaugeMetricFamily(
+        "wagtail_support_inbound_messages", "Inbound e-mails by what became of them.", labels=["status"]
+    )
+    counts = dict(InboundMessage.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    for status in InboundStatus.values:
+        family.add_metric([status], counts.get(status, 0))
+    yield family
+
+
+def part_families():
+    from prometheus_client.core import GaugeMetricFamily
+
+    family = GaugeMetricFamily("wagtail_support_up", "1 when the part can be reached.", labels=["part"])
+    for part, probe in (
+        ("database", probes.database),
+        ("cache", probes.cache_server),
+        ("broker", probes.broker),
+    ):
+        state = probe()
+        if state != probes.NOT_USED:
+            family.add_metric([part], 1 if state == probes.UP else 0)
+    yield family
+
+
+class SupportCollector:
+    """A prometheus-client collector of every family above, read at scrape time."""
+
+    def collect(self):
+        now = timezone.now()
+        yield from part_families()
+        yield from ticket_families(now)
+        yield from outbox_families(now)
+        yield from inbound_families()
+
+
+def exposition():
+    """(body, content type) of one scrape, in Prometheus' text format."""
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(SupportCollector())
+    return generate_latest(registry), CONTENT_TYPE_LATEST
