@@ -158,3 +158,34 @@ def test_a_reply_to_a_ticket_closed_long_ago_is_held_and_the_customer_told_to_op
     assert row.status == InboundStatus.HELD_FOR_STAFF and row.ticket == conversation.ticket
     assert len(customer_messages(conversation.ticket)) == 1
     assert conversation.new_notifications() == [("inbound_ticket_closed", conversation.customer.email)]
+
+
+def test_a_colleague_on_the_ticket_replies_by_email_as_themselves(conversation):
+    """A colleague the customer added gets the ticket's e-mails; answering one adds their reply, in their
+    name, like the customer's own (found by the thread and by the subject's reference)."""
+    from tests.factories import UserFactory
+    from wagtail_support.tickets.models import TicketColleague
+
+    sam = UserFactory(username="sam", email="Sam@Example.com")
+    TicketColleague.objects.create(
+        ticket=conversation.ticket, user=sam, email="sam@example.com", added_by=conversation.customer
+    )
+    receive(conversation.fill("gmail_reply_en.eml", CUSTOMER="sam@example.com"), via="test")
+    by_subject = conversation.fill(
+        "gmail_reply_en.eml",
+        CUSTOMER="sam@example.com",
+        IN_REPLY_TO="<unknown@x>",
+        REPLY_TO="help@example.com",
+    ).replace(b"<CAF3x9Yq7p2Lw0n1hZk=JQm8s1@mail.gmail.com>", b"<second@mail.gmail.com>")
+    receive(by_subject, via="test")
+
+    replies = customer_messages(conversation.ticket)[1:]
+    assert [message.author for message in replies] == [sam, sam]
+    assert all(message.inbound.status == InboundStatus.ATTACHED for message in replies)
+    assert conversation.refresh().status == TicketStatus.AWAITING_STAFF
+
+
+def test_a_stranger_writing_to_the_ticket_is_still_held(conversation):
+    receive(conversation.fill("gmail_reply_en.eml", CUSTOMER="stranger@example.com"), via="test")
+
+    assert customer_messages(conversation.ticket)[1:] == []

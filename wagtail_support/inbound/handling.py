@@ -41,7 +41,8 @@ def handle(row, raw):
     content = read_content(message)
     if ticket is None:
         return _new_message(row, envelope, content)
-    if not matching.is_customer(ticket, envelope.sender) and matching.is_team_member(envelope.sender):
+    author = matching.author_on_ticket(ticket, envelope.sender)
+    if author is None and matching.is_team_member(envelope.sender):
         return finish(
             row,
             InboundStatus.HELD_FOR_STAFF,
@@ -49,15 +50,16 @@ def handle(row, raw):
             "admin, so it was not added.",
             ticket=ticket,
         )
-    if not matching.is_customer(ticket, envelope.sender):
+    if author is None:
         return finish(
             row,
             InboundStatus.HELD_FOR_STAFF,
-            f"Sent to {ticket.reference} by {envelope.sender}, who is not its customer: not added.",
+            f"Sent to {ticket.reference} by {envelope.sender}, who is not its customer or a colleague on it: "
+            "not added.",
             ticket=ticket,
             then=lambda: answers.answer(answers.NOT_CUSTOMER, envelope.sender, envelope.subject, ticket.site),
         )
-    return _reply(row, ticket, how, envelope, content)
+    return _reply(row, ticket, author, how, envelope, content)
 
 
 def own_addresses():
@@ -115,7 +117,9 @@ def _bounce(row, message):
     )
 
 
-def _reply(row, ticket, how, envelope, content):
+def _reply(row, ticket, author, how, envelope, content):
+    """Add the e-mail to ``ticket`` as written by ``author`` (its customer or a colleague on it); a closed
+    ticket is reopened on the customer's behalf, as their own reply would."""
     customer = ticket.customer
     if ticket.is_closed and not tickets.can_reopen(ticket):
         return finish(
@@ -143,7 +147,7 @@ def _reply(row, ticket, how, envelope, content):
     def add():
         if ticket.is_closed:
             tickets.reopen(ticket, customer)
-        message = tickets.reply(ticket, customer, _body(content), files=content.files)
+        message = tickets.reply(ticket, author, _body(content), files=content.files)
         if content.refused:
             answers.attachments_refused(ticket, content.refused, row.pk)
         return message

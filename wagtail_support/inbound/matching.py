@@ -2,7 +2,9 @@
 
 In order: a signed reply address among the recipients; else the e-mails it answers (``In-Reply-To``,
 ``References``) among those the app sent for a ticket; else a reference in the subject, and only when
-the sender is that ticket's customer (a reference is easy to guess, the signature is not).
+the sender is on that ticket (a reference is easy to guess, the signature is not).
+
+Who may write to a ticket by e-mail: its customer and the colleagues they added (``TicketColleague``).
 """
 
 import re
@@ -13,7 +15,7 @@ from wagtail_support.conf import support_settings
 from wagtail_support.inbound.addresses import parse_reply_address
 from wagtail_support.inbound.threading import ticket_for_message_ids
 from wagtail_support.purchases.models import Entitlement
-from wagtail_support.tickets.models import Ticket, pk_from_reference
+from wagtail_support.tickets.models import Ticket, TicketColleague, pk_from_reference
 
 MAX_MERGE_HOPS = 5
 
@@ -25,6 +27,18 @@ def subject_references(subject):
 
 def is_customer(ticket, sender):
     return bool(sender) and (ticket.customer.email or "").strip().lower() == sender.strip().lower()
+
+
+def author_on_ticket(ticket, sender):
+    """The user ``sender`` writes as on ``ticket``: its customer, or an active colleague added to it with
+    that address; None for anybody else."""
+    if not sender:
+        return None
+    if is_customer(ticket, sender):
+        return ticket.customer
+    on_ticket = TicketColleague.objects.filter(ticket=ticket, user__is_active=True)
+    colleague = on_ticket.filter(user__email__iexact=sender.strip()).select_related("user").first()
+    return colleague.user if colleague else None
 
 
 def _followed(ticket):
@@ -46,7 +60,7 @@ def find_ticket(envelope):
     for reference in subject_references(envelope.subject):
         pk = pk_from_reference(reference)
         ticket = Ticket.objects.select_related("customer").filter(pk=pk).first() if pk else None
-        if ticket is not None and is_customer(ticket, envelope.sender):
+        if ticket is not None and author_on_ticket(ticket, envelope.sender) is not None:
             return _followed(ticket), "subject"
     return None, ""
 
