@@ -29,8 +29,8 @@ TEST_RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.
 CELERY_BROKER_URL = os.environ.get("TEST_BROKER_URL") or TEST_REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("TEST_CELERY_EAGER", "1") == "1"
 CELERY_TASK_DEFAULT_QUEUE = f"wagtail-support-test-{RUN_ID}"
-# A worker started by the tests may be given routes (tests/test_inbound_integration.py: a queue each for
-# inbound and outbound mail).
+# A worker started by the tests may be given routes (tests/inbound/test_inbound_integration.py: a queue
+# each for inbound and outbound mail).
 CELERY_TASK_ROUTES = json.loads(os.environ.get("TEST_CELERY_TASK_ROUTES", "{}")) or None
 
 WAGTAIL_SUPPORT = {
