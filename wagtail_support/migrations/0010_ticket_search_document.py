@@ -23,8 +23,11 @@ PostgreSQL's 1 MB limit for a ``tsvector`` keeps its earlier words (the title, t
 messages) and takes no more. ``TRUNCATE`` of the messages leaves each ticket its title's words.
 
 Other databases keep the substring search; nothing is added there. Migrating fills the documents
-of existing tickets (about 15 s for 100,000 tickets and 500,000 messages) in one transaction that
-holds the ticket table locked meanwhile: plan that minute on a large site.
+of existing tickets in one statement, ``BACKFILL``: one pass over the titles and messages grouped by
+ticket, giving each ticket exactly the document ``wsupport_ticket_document()`` gives it (calling that
+function once per ticket took about two hours at a million tickets). About 25 s for 100,000 tickets and
+500,000 messages on a 2-core machine, mostly turning the bodies into words; the ticket table is locked
+meanwhile: plan that time on a large site (docs/deployment.md has the figures at a million tickets).
 """
 
 from django.db import migrations, models
