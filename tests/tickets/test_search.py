@@ -4,8 +4,12 @@ On PostgreSQL the words live in each ticket's search document, which the databas
 (migration 0010); elsewhere the search reads titles and messages directly. Both must answer alike.
 """
 
+from datetime import timedelta
+from importlib import import_module
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.factories import MessageFactory, TicketFactory, UserFactory
 from wagtail_support.staff.search import search_tickets
@@ -162,3 +166,62 @@ def test_the_document_holds_words_without_positions():
         cursor.execute("SELECT search_document::text FROM wagtail_support_ticket WHERE id = %s", [ticket.pk])
         (document,) = cursor.fetchone()
     assert document == "'and' 'checkout' 'payment'"
+
+
+def migration_0010():
+    return import_module("wagtail_support.migrations.0010_ticket_search_document")
+
+
+@pytest.mark.postgresql
+def test_the_set_based_backfill_gives_each_ticket_exactly_the_function_s_document():
+    """Migration 0010 fills existing tickets in one pass grouped by ticket: row by row, the same document
+    as wsupport_ticket_document() (the triggers' per-ticket recomputation), limits and order included."""
+    agent = UserFactory(username="agent")
+    TicketFactory(title="Lonely title without messages")
+    TicketFactory(title="")
+    notes = TicketFactory(title="Checkout page is blank")
+    MessageFactory(ticket=notes, body="The payment widget vanished")
+    MessageFactory(
+        ticket=notes, author=agent, from_staff=True, is_internal=True, body="Cache plugin conflict"
+    )
+    MessageFactory(ticket=notes, body="")
+    # Messages written in another order than their ids, and two at the same instant (then by id).
+    shuffled = TicketFactory(title="Shuffled")
+    late, early, tied = (MessageFactory(ticket=shuffled, body=f"{w} word") for w in ("late", "early", "tied"))
+    now = timezone.now()
+    Message.objects.filter(pk=late.pk).update(created_at=now)
+    Message.objects.filter(pk__in=[early.pk, tied.pk]).update(created_at=now - timedelta(hours=1))
+    # A message past 100,000 characters gives only the words of its beginning.
+    long_one = TicketFactory(title="Server log attached")
+    MessageFactory(ticket=long_one, body="firstline " + distinct_words("x", 20_000) + " lastline")
+    # Past the 1 MB limit: the title and the oldest messages stay, big messages that no longer fit are
+    # left out, and a small one after them still fits (the messages' dates decide what is kept).
+    full = TicketFactory(title="Crash logs")
+    Message.objects.bulk_create(
+        Message(ticket=full, author=full.customer, body=f"part{n} " + distinct_words(f"p{n}w", 11_000))
+        for n in range(12)
+    )
+    # The first part written is dated last: by date it comes after the others, so it is the one left out.
+    Message.objects.filter(ticket=full, body__startswith="part0 ").update(created_at=now + timedelta(hours=1))
+    small = MessageFactory(ticket=full, body="backup restored")
+    Message.objects.filter(pk=small.pk).update(created_at=now + timedelta(days=1))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, wsupport_ticket_document(title, id)::text FROM wagtail_support_ticket")
+        expected = dict(cursor.fetchall())
+        cursor.execute("UPDATE wagtail_support_ticket SET search_document = ''")
+        cursor.execute(migration_0010().BACKFILL)
+        cursor.execute("SELECT id, search_document::text FROM wagtail_support_ticket")
+        filled = dict(cursor.fetchall())
+
+    assert len(expected) == 6
+    for pk, document in expected.items():
+        assert filled[pk] == document, pk
+    # The cases above are the ones the limits make: the long message's end is cut, the full document
+    # kept its title and oldest parts, left out the part dated last and took the small message after it.
+    assert "'firstline'" in filled[long_one.pk] and "'lastline'" not in filled[long_one.pk]
+    assert "'crash'" in filled[full.pk] and "'part1'" in filled[full.pk] and "'part0'" not in filled[full.pk]
+    assert "'backup'" in filled[full.pk]
+    assert filled[notes.pk] == "'blank' 'cache' 'checkout' 'conflict' 'is' 'page' 'payment' 'plugin' " + (
+        "'the' 'vanished' 'widget'"
+    )
