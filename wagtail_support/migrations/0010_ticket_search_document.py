@@ -26,8 +26,8 @@ Other databases keep the substring search; nothing is added there. Migrating fil
 of existing tickets in one statement, ``BACKFILL``: one pass over the titles and messages grouped by
 ticket, giving each ticket exactly the document ``wsupport_ticket_document()`` gives it (calling that
 function once per ticket took about two hours at a million tickets). About 25 s for 100,000 tickets and
-500,000 messages on a 2-core machine, mostly turning the bodies into words; the ticket table is locked
-meanwhile: plan that time on a large site (docs/deployment.md has the figures at a million tickets).
+500,000 messages on a 2-core machine, about 4 minutes for a million, mostly turning the bodies into
+words; the ticket table is locked meanwhile: plan that time on a large site (docs/deployment.md).
 """
 
 from django.db import migrations, models
