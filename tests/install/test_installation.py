@@ -135,6 +135,13 @@ def test_the_test_email_arrives(host_site):
     host_site.wait_for_mail("you@example.com")
 
 
+# Admin URLs without arguments that are actions, not pages: what a GET answers.
+NOT_PAGES = {
+    "/admin/support/tickets/next/": 302,  # opens the agent's next ticket
+    "/admin/support/tickets/views/save/": 405,  # saving a view of the queue is a POST
+}
+
+
 def test_every_admin_page_answers_after_log_in(host_site):
     client = Client(host_site.url)
     client.admin_log_in()
@@ -158,7 +165,11 @@ def test_every_admin_page_answers_after_log_in(host_site):
         for url in support_urls
         if url.startswith(("/admin/support/", "/admin/snippets/wagtail_support/")) and "preview" not in url
     ]
-    not_ok = {url: status for url, status in answers.items() if url in menu_pages and status != 200}
+    not_ok = {
+        url: status
+        for url, status in answers.items()
+        if url in menu_pages and status != NOT_PAGES.get(url, 200)
+    }
     assert not not_ok, not_ok
 
 
