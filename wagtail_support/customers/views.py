@@ -45,23 +45,15 @@ def _forms(request, stored, bound=None, data=None):
         or preferences.supported_language(translation.get_language()),
         "time_zone": stored.time_zone or preferences.current_zone_name(),
     }
-    made = {
-        "name": NameForm(instance=user),
-        "email": EmailChangeForm(user=user),
-        "password": CustomerPasswordChangeForm(user),
-        "language": PreferencesForm(instance=stored, initial=initial),
-        "emails": EmailChoicesForm(instance=stored),
+    # Each form from its data: None leaves it unbound; only the form that was posted gets ``data``.
+    makers = {
+        "name": lambda given: NameForm(given, instance=user),
+        "email": lambda given: EmailChangeForm(given, user=user),
+        "password": lambda given: CustomerPasswordChangeForm(user, given),
+        "language": lambda given: PreferencesForm(given, instance=stored, initial=None if given else initial),
+        "emails": lambda given: EmailChoicesForm(given, instance=stored),
     }
-    if bound == "name":
-        made["name"] = NameForm(data, instance=user)
-    elif bound == "email":
-        made["email"] = EmailChangeForm(data, user=user)
-    elif bound == "password":
-        made["password"] = CustomerPasswordChangeForm(user, data)
-    elif bound == "language":
-        made["language"] = PreferencesForm(data, instance=stored)
-    elif bound == "emails":
-        made["emails"] = EmailChoicesForm(data, instance=stored)
+    made = {name: make(data if name == bound else None) for name, make in makers.items()}
     return {f"{name}_form": form for name, form in made.items()}
 
 
