@@ -243,10 +243,6 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_image(self):
-        return self.content_type.startswith("image/")
-
 
 def pending_upload_to(instance, filename):
     return f"support/pending/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
