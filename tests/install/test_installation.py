@@ -189,3 +189,51 @@ def test_the_support_page_sends_visitors_to_the_apps_log_in_page(host_site):
 def test_the_policy_page_answers(host_site):
     status, _headers, html = Client(host_site.url).get("/what-support-covers/")
     assert status == 200, html[-2000:]
+
+
+# A ticket with a colleague of the customer and a canned response with placeholders, made in the host site.
+AGENT_DAY_DATA = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail_support.models import Entitlement, Purchase, SupportedProduct
+from wagtail_support.staff.models import CannedResponse
+from wagtail_support.tickets import services
+from wagtail_support.tickets.models import TicketColleague
+
+User = get_user_model()
+customer = User.objects.create_user("dana-day", "dana-day@example.com", first_name="Dana")
+colleague = User.objects.create_user("sam-day", "sam-day@example.com")
+product = SupportedProduct.objects.create(name="Day theme", kind="theme")
+purchase = Purchase.objects.create(
+    source="install-test", external_id="day-1", email=customer.email, customer=customer,
+    purchased_at=timezone.now(),
+)
+entitlement = Entitlement.objects.create(
+    purchase=purchase, customer=customer, product=product,
+    support_until=(timezone.now() + timezone.timedelta(days=30)).date(),
+)
+ticket = services.open_ticket(customer, entitlement, "Header broken", "The header is broken.")
+TicketColleague.objects.create(ticket=ticket, email=colleague.email, user=colleague, added_by=customer)
+canned = CannedResponse.objects.create(title="Day hello", body="Hi {first_name}, {product} is covered.")
+print(ticket.pk, canned.pk)
+"""
+
+
+def test_the_agent_day_pages_answer(host_site):
+    """Issue 16: a macro inserted on a ticket with a colleague, and the agent's profile, answer 200."""
+    output = host_site.manage("shell", "-c", AGENT_DAY_DATA, step="agent day data").stdout.split()
+    ticket, canned = output[-2], output[-1]
+    client = Client(host_site.url)
+    client.admin_log_in()
+    screen = f"/admin/support/tickets/{ticket}/"
+    status, _headers, html = client.get(screen)
+    assert status == 200, host_site.server_output()[-5000:]
+    assert "sam-day@example.com" in html and "Hi Dana, Day theme is covered." in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    status, _headers, html = client.post(
+        screen, {"csrfmiddlewaretoken": token, "action": "insert", "canned": canned, "body": ""}
+    )
+    assert status == 200, host_site.server_output()[-5000:]
+    assert "Hi Dana, Day theme is covered." in html
+    status, _headers, html = client.get("/admin/account/")
+    assert status == 200 and "Name shown to customers" in html, host_site.server_output()[-5000:]

@@ -136,3 +136,35 @@ def test_report_is_computed_in_the_database(client):
         3.0,
         10.0,
     )
+
+
+def test_first_response_percentiles_are_nearest_rank_for_any_count():
+    """The ORM's window ranks agree with nearest rank (the smallest time at or above p × n) for every
+    count of answered tickets, per product and overall."""
+    import math
+
+    from wagtail_support.staff.reports import first_response_percentiles
+
+    since = timezone.now() - timedelta(days=1)
+    expected, everything = {}, []
+    for count in range(1, 12):
+        product = SupportedProductFactory(name=f"P{count}")
+        hours = [(count * 7 + n * 5) % 13 + 1 for n in range(count)]
+        for h in hours:
+            ticket = TicketFactory(product=product, entitlement=EntitlementFactory(product=product))
+            Ticket.objects.filter(pk=ticket.pk).update(
+                first_response_at=ticket.created_at + timedelta(hours=h)
+            )
+        ranked = sorted(hours)
+        expected[product.pk] = (count, ranked[math.ceil(0.5 * count) - 1], ranked[math.ceil(0.9 * count) - 1])
+        everything += hours
+    found = first_response_percentiles(since, by_product=True)
+    assert {k: (n, m / 3600, p / 3600) for k, (n, m, p) in found.items()} == expected
+    ranked = sorted(everything)
+    n = len(ranked)
+    [(total, median, p90)] = first_response_percentiles(since, by_product=False).values()
+    assert (total, median / 3600, p90 / 3600) == (
+        n,
+        ranked[math.ceil(0.5 * n) - 1],
+        ranked[math.ceil(0.9 * n) - 1],
+    )

@@ -71,10 +71,18 @@ def publish(ids, queue=None, countdown=None):
     return published
 
 
+#: Celery/kombu's own retry, once and at once: a pooled broker connection the broker has closed while it
+#: sat idle (RabbitMQ's heartbeat, a restart, a load balancer) fails the first publish; kombu then
+#: reconnects and publishes again. A broker that is really down fails the second attempt as fast as the
+#: first, so it still costs no waiting loop: the sweep sends the rows later.
+RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+
+
 def publish_task(task, argument, queue, countdown=None, fallback="the outbox sweep will send it"):
-    """Publish ``task(argument)`` to Celery without retrying a broker that is down: the failure is logged
-    with ``fallback`` (what picks the work up later) and False returned, never raised."""
-    options = {"retry": False}
+    """Publish ``task(argument)`` to Celery, retried once on a fresh connection (``RETRY_POLICY``); a
+    broker that is down is logged with ``fallback`` (what picks the work up later) and False returned,
+    never raised."""
+    options = {"retry": True, "retry_policy": RETRY_POLICY}
     if queue:
         options["queue"] = queue
     if countdown:

@@ -1,18 +1,14 @@
-"""The customer's "My products" page: support dates, installations, and the free theme of a hosting plan.
+"""What the customer's "My products" page shows: support dates, installations, and the free theme of a
+hosting plan, each product with its forms.
 
-Views of the support page's routes; thin: the rules live in ``purchases.installations``.
+Data only: the page is drawn by the support section (``tickets.products``), which owns its templates.
+The rules live in ``purchases.installations``.
 """
 
-from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from wagtail_support.dates import support_date
-from wagtail_support.degrade import subpage_url
 from wagtail_support.purchases import installations
 from wagtail_support.purchases.forms import ClaimThemeForm, InstallationForm
 from wagtail_support.purchases.models import Entitlement, Installation, ProductKind, SupportedProduct
@@ -51,8 +47,10 @@ def free_themes():
     return SupportedProduct.objects.filter(kind=ProductKind.THEME, active=True, support_period_days__gt=0)
 
 
-def products(request, page, forms=None):
-    entitlements = list(customer_entitlements(request.user))
+def product_cards(user, forms=None):
+    """The customer's entitlements, each with what its card shows and its two forms (``forms``: a bound
+    form that failed, by entitlement id)."""
+    entitlements = list(customer_entitlements(user))
     themes = free_themes()
     theme_choices = [(theme.pk, theme.name) for theme in themes]
     for entitlement in entitlements:
@@ -66,7 +64,7 @@ def products(request, page, forms=None):
         entitlement.origin = origin_text(entitlement)
         form = (forms or {}).get(entitlement.pk)
         # Each card's forms get ids of their own, so every label points at its own card's input.
-        auto_id = f"id_product{entitlement.pk}_%s"
+        auto_id = form_ids(entitlement)
         entitlement.installation_form = (
             form if isinstance(form, InstallationForm) else InstallationForm(auto_id=auto_id)
         )
@@ -75,52 +73,14 @@ def products(request, page, forms=None):
             if isinstance(form, ClaimThemeForm)
             else ClaimThemeForm(themes=themes, choices=theme_choices, auto_id=auto_id)
         )
-    return TemplateResponse(
-        request,
-        "wagtail_support/support/products.html",
-        page.get_context(request) | {"page": page, "entitlements": entitlements, "support_tab": "products"},
-        status=400 if forms else 200,
-    )
+    return entitlements
 
 
-def _own_entitlement(request, entitlement_id):
-    try:
-        return Entitlement.objects.select_related("product").get(Q(pk=entitlement_id), customer=request.user)
-    except Entitlement.DoesNotExist as error:
-        raise Http404 from error
+def form_ids(entitlement):
+    """The ``auto_id`` of one card's forms."""
+    return f"id_product{entitlement.pk}_%s"
 
 
-@require_POST
-def add_installation(request, page, entitlement_id):
-    entitlement = _own_entitlement(request, entitlement_id)
-    form = InstallationForm(request.POST, auto_id=f"id_product{entitlement.pk}_%s")
-    if form.is_valid():
-        try:
-            installation = installations.register_installation(entitlement, form.cleaned_data["site"])
-        except installations.InstallationError as error:
-            form.add_error("site", str(error))
-        else:
-            messages.success(
-                request,
-                _("%(site)s is registered for %(product)s.")
-                % {"site": installation.domain, "product": entitlement.product.name},
-            )
-            return redirect(subpage_url(request, page, "products_route"))
-    return products(request, page, forms={entitlement.pk: form})
-
-
-@require_POST
-def claim_theme(request, page, entitlement_id):
-    entitlement = _own_entitlement(request, entitlement_id)
-    form = ClaimThemeForm(request.POST, themes=free_themes(), auto_id=f"id_product{entitlement.pk}_%s")
-    if form.is_valid():
-        try:
-            claim = installations.claim_bundled_theme(entitlement, form.cleaned_data["theme"])
-        except installations.InstallationError as error:
-            form.add_error("theme", str(error))
-        else:
-            messages.success(
-                request, _("%(theme)s is yours, with its own support.") % {"theme": claim.product.name}
-            )
-            return redirect(subpage_url(request, page, "products_route"))
-    return products(request, page, forms={entitlement.pk: form})
+def own_entitlement(user, entitlement_id):
+    """``user``'s entitlement ``entitlement_id`` with its product, or None."""
+    return Entitlement.objects.select_related("product").filter(pk=entitlement_id, customer=user).first()

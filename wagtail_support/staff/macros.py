@@ -31,6 +31,8 @@ def fill(text, values):
 
 def macros_for(ticket, agent, responses):
     """The ticket's canned responses, filled, for the page's script (``json_script``)."""
+    if not responses:
+        return []
     values = placeholder_values(ticket, agent)
     return [
         {

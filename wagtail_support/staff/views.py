@@ -7,7 +7,7 @@ on Ticket), so the menu, the queue and these views agree.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -45,15 +45,15 @@ def ticket_url(ticket):
     return reverse(f"{URL_NAMESPACE}:inspect", args=[ticket.pk])
 
 
-def conversation(ticket):
-    """The ticket's messages and events, oldest first, with authors and attachments (three queries).
+def conversation(ticket, messages_=None):
+    """The ticket's messages and events, oldest first, with authors and attachments (three queries;
+    two when ``messages_``, from ``ticket_messages``, are given).
 
     Messages that came from a merged ticket carry ``merged_from`` (its reference), so they do not
     blend into the conversation.
     """
-    messages_ = list(
-        Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments")
-    )
+    if messages_ is None:
+        messages_ = ticket_messages(ticket)
     items = events.timeline(ticket, messages_)
     origin = {}
     for item in items:
@@ -67,6 +67,13 @@ def conversation(ticket):
         if not getattr(item, "is_event", False):
             item.merged_from = origin.get(item.pk)
     return items
+
+
+def ticket_messages(ticket):
+    """The ticket's messages with their authors and attachments (two queries)."""
+    return list(
+        Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments")
+    )
 
 
 # What each send button does to the status after the reply.
@@ -92,13 +99,28 @@ def customer_context(ticket):
         )
         .order_by("-active", "-support_until", "pk")
     )
-    others = Ticket.objects.filter(customer=customer).exclude(pk=ticket.pk).select_related("product")
+    # The first few of the customer's other tickets and how many there are, in one query: the count is
+    # a window over every matching row, taken before the LIMIT.
+    others = list(
+        Ticket.objects.filter(customer=customer)
+        .exclude(pk=ticket.pk)
+        .only("pk", "title", "status")
+        .annotate(total=Window(Count("pk")))[:OTHER_TICKETS_SHOWN]
+    )
     return {
         "entitlements": list(entitlements),
-        "other_tickets": list(others[:OTHER_TICKETS_SHOWN]),
-        "other_ticket_count": others.aggregate(n=Count("pk"))["n"],
-        "account": CustomerAccount.objects.filter(user=customer).first(),
+        "other_tickets": others,
+        "other_ticket_count": others[0].total if others else 0,
+        "account": _account(customer),
     }
+
+
+def _account(customer):
+    """The customer's account record, or None: read from the join of ``TicketScreenView.get_object``."""
+    try:
+        return customer.support_account
+    except CustomerAccount.DoesNotExist:
+        return None
 
 
 class TicketScreenView(InspectView):
@@ -114,11 +136,11 @@ class TicketScreenView(InspectView):
     permission_required = "view"
 
     def get_object(self, queryset=None):
+        # What every ticket screen shows, in one query. Each further join costs more to plan and build
+        # than it saves (measured with bench/admin_queue.py), so the site, the entitlement (macros'
+        # placeholders) and the ticket it was merged into are read only when the ticket has one.
         return get_object_or_404(
-            Ticket.objects.select_related(
-                "customer", "product", "assignee", "entitlement", "installation", "merged_into"
-            ),
-            pk=self.pk,
+            Ticket.objects.select_related("customer__support_account", "product", "assignee"), pk=self.pk
         )
 
     def get_fields(self):
@@ -133,6 +155,21 @@ class TicketScreenView(InspectView):
 
     def canned_responses(self):
         return CannedResponse.objects.for_product(self.object.product_id and self.object.product)
+
+    @cached_property
+    def canned_list(self):
+        """The canned responses offered on this ticket, read once for the form's choices and the macros."""
+        return list(self.canned_responses())
+
+    def reply_form(self, **kwargs):
+        """An unbound reply form whose canned-response choices come from ``canned_list`` (no query)."""
+        form = ReplyForm(canned_responses=self.canned_responses(), **kwargs)
+        field = form.fields["canned"]
+        field.choices = [
+            ("", field.empty_label),
+            *((r.pk, field.label_from_instance(r)) for r in self.canned_list),
+        ]
+        return form
 
     def get(self, request, *args, **kwargs):
         services.mark_read(self.object, request.user)
@@ -212,10 +249,7 @@ class TicketScreenView(InspectView):
             text = macros.fill(canned.body, macros.placeholder_values(self.object, self.request.user))
             body = f"{body.rstrip()}\n\n{text}".strip() if body.strip() else text
             macro = canned.pk if canned.is_macro else None
-        form = ReplyForm(
-            initial={"body": body, "macro": macro, "seen": form.cleaned_data["seen"]},
-            canned_responses=self.canned_responses(),
-        )
+        form = self.reply_form(initial={"body": body, "macro": macro, "seen": form.cleaned_data["seen"]})
         return self.render_to_response(self.get_context_data(reply_form=form))
 
     def get_context_data(self, **kwargs):
@@ -223,25 +257,26 @@ class TicketScreenView(InspectView):
         ticket = self.object
         user = self.request.user
         can_change = self.user_has_permission("change")
+        can_assign = self.user_has_permission("assign")
+        messages_ = ticket_messages(ticket)
         context.update(
             {
                 "ticket": ticket,
-                "conversation": conversation(ticket),
+                "conversation": conversation(ticket, messages_),
                 "overdue": workflow.is_overdue(ticket),
                 "can_reply": self.can_reply,
                 "can_change": can_change,
-                "can_assign": self.user_has_permission("assign"),
+                "can_assign": can_assign,
                 "can_change_purchases": permissions.purchases.user_has_permission(user, "change"),
                 "preview": kwargs.get("preview"),
                 "newer_messages": kwargs.get("newer_messages"),
+                # The newest message as the page is drawn: a newer one warns before sending.
                 "reply_form": kwargs.get("reply_form")
-                or ReplyForm(
-                    initial={"seen": presence.newest_message_id(ticket.pk)},
-                    canned_responses=self.canned_responses(),
-                ),
-                "macros": macros.macros_for(ticket, user, self.canned_responses()) if self.can_reply else [],
+                or self.reply_form(initial={"seen": max((m.pk for m in messages_), default=0)}),
+                "canned_offered": bool(self.canned_list),
+                "macros": macros.macros_for(ticket, user, self.canned_list) if self.can_reply else [],
                 "panel_form": kwargs.get("panel_form")
-                or TicketPanelForm(ticket=ticket, can_assign=self.user_has_permission("assign")),
+                or TicketPanelForm(ticket=ticket, can_assign=can_assign),
                 "merge_form": MergeForm(ticket=ticket),
                 "merge_undo": workflow.merge_undo_event(ticket) if ticket.merged_into_id else None,
                 "poll_seconds": presence.POLL_SECONDS,

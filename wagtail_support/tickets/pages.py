@@ -21,8 +21,7 @@ from wagtail_support.customers import views as customer_views
 from wagtail_support.customers.preferences import customer_zone_name
 from wagtail_support.layout import layout_context
 from wagtail_support.login.links import login_url
-from wagtail_support.purchases import my_products
-from wagtail_support.tickets import views
+from wagtail_support.tickets import products, views
 
 REFERENCE = r"(?P<reference>[A-Za-z]+-[0-9]+)"
 
@@ -142,15 +141,15 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
 
     @path("products/")
     def products_route(self, request):
-        return my_products.products(request, self)
+        return products.products(request, self)
 
     @path("products/<int:entitlement_id>/installations/")
     def add_installation_route(self, request, entitlement_id):
-        return my_products.add_installation(request, self, entitlement_id)
+        return products.add_installation(request, self, entitlement_id)
 
     @path("products/<int:entitlement_id>/claim/")
     def claim_theme_route(self, request, entitlement_id):
-        return my_products.claim_theme(request, self, entitlement_id)
+        return products.claim_theme(request, self, entitlement_id)
 
 
 class SupportPage(SupportPageMixin, Page):  # noqa: DJ008 - Page.__str__ is the title

@@ -233,6 +233,8 @@ def assign(ticket, assignee, by):
 
 def mark_read(ticket, by):
     """Clear the unread flag of the side that opened the ticket (customer or team)."""
+    if not (ticket.unread_by_customer or ticket.unread_by_staff):
+        return ticket  # nothing to clear: no need to ask which side ``by`` is on
     field = "unread_by_customer" if _on_customer_side(ticket, by) else "unread_by_staff"
     if getattr(ticket, field):
         Ticket.objects.filter(pk=ticket.pk).update(**{field: False})
