@@ -35,7 +35,10 @@ request also pays a TCP connect on loopback (as behind a proxy without keep-aliv
 (``--threads``) keep it open. ``--profile DIR`` profiles each request (``bench/profiling.py``; it
 serialises a process's threads, so use it with sync workers, and read its times as relative).
 
-It prints requests per second, p50/p95 per page, and the e-mails: expected (outbox rows written), sent
+It prints requests per second, p50/p95 per page, the CPU time per request of the web workers,
+PostgreSQL's backends of the run's database and the Celery worker (read from /proc; a figure that the
+machine's other load does not change, and the requests/s the server could reach on idle cores), and the
+e-mails: expected (outbox rows written), sent
 (distinct Message-IDs at the sink) and duplicated (extra copies of one Message-ID). Target on a 2-core
 machine: >= 60 requests/s, p95 < 1 s on every page, none lost or doubled. Exit status 1 when setup failed.
 """
@@ -184,6 +187,65 @@ class Shopper(threading.Thread):
                 self.results.errors[f"harness: {type(error).__name__}: {error}"] += 1
 
 
+def process_cpu(pids):
+    """CPU seconds (user + system) the processes ``pids`` have used so far, by pid."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def children(pid):
+    """The pids of the processes whose parent is ``pid`` (gunicorn's workers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+            continue
+    return found
+
+
+def backends(database):
+    """The pids of the PostgreSQL server processes connected to ``database`` (same machine)."""
+    import psycopg
+
+    with psycopg.connect(**database.maintenance_kwargs(), autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database.name]).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU seconds used during the window by the web workers, PostgreSQL's backends of the run's database
+    and the Celery worker: a figure that does not depend on what else the machine runs."""
+
+    def __init__(self, web, worker, database):
+        self.web, self.worker, self.database = web, worker, database
+        self.before = {}
+
+    def groups(self):
+        return {
+            "web": children(self.web.process.pid),
+            "PostgreSQL": backends(self.database),
+            "worker": [self.worker.process.pid, *children(self.worker.process.pid)],
+        }
+
+    def start(self):
+        self.before = {name: process_cpu(pids) for name, pids in self.groups().items()}
+
+    def stop(self):
+        used = {}
+        for name, pids in self.groups().items():
+            now, before = process_cpu(pids), self.before.get(name, {})
+            used[name] = sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+        return used
+
+
 def sign_in(threads, at_once=4):
     """Sign every customer in, ``at_once`` at a time; returns how many could."""
     from concurrent.futures import ThreadPoolExecutor
@@ -192,7 +254,7 @@ def sign_in(threads, at_once=4):
         return sum(pool.map(Shopper.log_in, threads))
 
 
-def report(results, seconds, sink):
+def report(results, seconds, sink, cpu):
     from wagtail_support.notifications.models import Notification
 
     durations = defaultdict(list)
@@ -219,6 +281,15 @@ def report(results, seconds, sink):
         f"slowest p95 {worst * 1000:.0f} ms   target < {TARGET_P95_S * 1000:.0f} ms   "
         f"{verdict(worst < TARGET_P95_S)}"
     )
+    if total:
+        per_request = {name: used * 1000 / total for name, used in cpu.items()}
+        server = sum(per_request.values())
+        out(
+            "CPU/request "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in per_request.items())
+            + f" = {server:.1f} ms: at most {os.cpu_count() * 1000 / server:.0f} requests/s on "
+            f"{os.cpu_count()} idle cores (the client's own CPU not counted)"
+        )
     for kind, n in sorted(results.errors.items()):
         out(f"    no answer: {kind}: {n}")
     with sink.handler.lock:
@@ -321,6 +392,8 @@ def main(argv=None):
             raise SetupError(f"{signed_in} of {len(threads)} customers signed in; see {web.log_path}")
         for thread in threads:
             thread.start()
+        meter = CpuMeter(web, worker, database)
+        meter.start()
         load_start = time.monotonic()
         start.set()
         time.sleep(args.seconds)
@@ -328,11 +401,12 @@ def main(argv=None):
         for thread in threads:
             thread.join(70)
         load_seconds = time.monotonic() - load_start
+        cpu = meter.stop()
         log("letting the worker send every e-mail")
         settle(worker.env, sink, timeout=120)
         out()
         out(f"  load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-        report(results, load_seconds, sink)
+        report(results, load_seconds, sink, cpu)
         status = 0
     except SetupError as error:
         print(f"SETUP FAILED: {error}", file=sys.stderr, flush=True)
