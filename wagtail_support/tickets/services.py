@@ -57,7 +57,12 @@ def open_ticket(customer, entitlement, title, body, files=(), installation=None,
             product=entitlement.product,
             installation=installation,
             site_id=site_id,
-            support_page_id=page_id,
+            # The page object itself when it is the one served: its e-mail links need no lookup.
+            **(
+                {"support_page": page}
+                if page is not None and page.pk == page_id
+                else {"support_page_id": page_id}
+            ),
             title=title.strip(),
             first_response_due_at=first_response_due(entitlement.product, now, site_id),
             last_customer_message_at=now,
