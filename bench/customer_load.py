@@ -90,10 +90,17 @@ class Browser:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if content_type:
             headers["Content-Type"] = content_type
+        reused = self.connection.sock is not None
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             payload = response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.connection.close()
+            if not reused:
+                raise
+            # The server closed an idle kept-alive connection: a browser sends the request again, once.
+            return self.send(method, path, body, content_type)
         except (OSError, http.client.HTTPException):
             self.connection.close()
             raise
