@@ -162,7 +162,7 @@ def test_a_ticket_opened_from_the_page_links_its_emails_without_a_page_lookup(cu
     with CaptureQueriesContext(connection) as queries:
         ticket = services.open_ticket(customer, entitlement, "Help", "It broke.", page=page)
     # No lookup of the live support pages (Wagtail's site root paths and translations are other reads).
-    lookups = [q["sql"] for q in queries.captured_queries if "content_type_id\" IN" in q["sql"]]
+    lookups = [q["sql"] for q in queries.captured_queries if 'content_type_id" IN' in q["sql"]]
     assert not lookups
     email = Notification.objects.get(kind="ticket_opened_customer")
     assert email.context["ticket_url"].endswith(f"/support/{ticket.reference}/")
