@@ -36,11 +36,11 @@ request also pays a TCP connect on loopback (as behind a proxy without keep-aliv
 serialises a process's threads, so use it with sync workers, and read its times as relative).
 
 It prints requests per second, p50/p95 per page, the CPU time per request of the web workers,
-PostgreSQL's backends of the run's database and the Celery worker (read from /proc; a figure that the
-machine's other load does not change, and the requests/s the server could reach on idle cores), and the
-e-mails: expected (outbox rows written), sent
-(distinct Message-IDs at the sink) and duplicated (extra copies of one Message-ID). Target on a 2-core
-machine: >= 60 requests/s, p95 < 1 s on every page, none lost or doubled. Exit status 1 when setup failed.
+PostgreSQL's backends of the run's database and the Celery worker (read from /proc; the machine's other
+load changes it less than requests/s, though contention still inflates it), the requests/s that allows on
+idle cores, and the e-mails: expected (outbox rows written), sent (distinct Message-IDs at the sink) and
+duplicated (extra copies of one Message-ID). Target on a 2-core machine: >= 60 requests/s, p95 < 1 s on
+every page, none lost or doubled. Exit status 1 when setup failed.
 """
 
 import argparse
@@ -229,7 +229,7 @@ def backends(database):
 
 class CpuMeter:
     """CPU seconds used during the window by the web workers, PostgreSQL's backends of the run's database
-    and the Celery worker: a figure that does not depend on what else the machine runs."""
+    and the Celery worker: less dependent than requests/s on what else the machine runs."""
 
     def __init__(self, web, worker, database):
         self.web, self.worker, self.database = web, worker, database
