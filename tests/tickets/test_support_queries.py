@@ -167,3 +167,15 @@ def test_a_ticket_opened_from_the_page_links_its_emails_without_a_page_lookup(cu
     email = Notification.objects.get(kind="ticket_opened_customer")
     assert email.context["ticket_url"].endswith(f"/support/{ticket.reference}/")
     assert ticket.support_page_id == page.pk
+
+
+def test_a_reply_reads_the_product_and_customer_with_the_locked_ticket(customer):
+    entitlement = EntitlementFactory(purchase__customer=customer)
+    ticket = services.open_ticket(customer, entitlement, "Help", "It broke.")
+    with CaptureQueriesContext(connection) as queries:
+        services.reply(Ticket.objects.get(pk=ticket.pk), customer, "More detail.")
+    alone = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "auth_user"')]
+    alone += [
+        q["sql"] for q in queries.captured_queries if 'FROM "wagtail_support_supportedproduct"' in q["sql"]
+    ]
+    assert not alone

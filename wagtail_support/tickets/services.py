@@ -93,7 +93,9 @@ def reply(ticket, author, body, files=(), internal=False):
         raise TicketError(_("This ticket is closed. Reopen it to reply."))
     checked = validate_uploads(list(files))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        # The ticket row locked (only it), with what the e-mails name: the product and the customer.
+        locked = Ticket.objects.select_for_update(of=("self",)).select_related("product", "customer")
+        ticket = locked.get(pk=ticket.pk)
         message = _add_message(ticket, author, body, checked, from_staff=from_staff, internal=internal)
         now = message.created_at
         fields = ["last_activity_at"]
