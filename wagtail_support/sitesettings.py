@@ -1,11 +1,16 @@
 """Support settings that site owners change in the admin (Settings → Support), one set per site."""
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from wagtail_support.degrade import from_cache
 
 
 def split_addresses(value):
@@ -124,7 +129,32 @@ def settings_for_site(site_id):
         site_id = Site.objects.filter(is_default_site=True).values_list("pk", flat=True).first()
         if site_id is None:
             return SupportSettings()
+    key = _cache_key(site_id)
+    cached = from_cache(
+        lambda: cache.get_or_set(key, lambda: _read_settings(site_id), SETTINGS_CACHE_SECONDS),
+        what="support settings",
+    )
+    return cached or _read_settings(site_id)
+
+
+#: How long a site's support settings are kept in Django's cache; saving or deleting them drops the copy
+#: at once (``forget_settings``), so this only bounds a copy left by a change that bypassed ``save()``.
+SETTINGS_CACHE_SECONDS = 300
+
+
+def _cache_key(site_id):
+    return f"wagtail_support:support-settings:{site_id}"
+
+
+def _read_settings(site_id):
     return SupportSettings.objects.filter(site_id=site_id).first() or SupportSettings(site_id=site_id)
+
+
+@receiver(post_save, sender=SupportSettings, dispatch_uid="wagtail_support.forget_settings_saved")
+@receiver(post_delete, sender=SupportSettings, dispatch_uid="wagtail_support.forget_settings_deleted")
+def forget_settings(sender, instance, **kwargs):
+    """A saved or deleted row is read afresh by the next ``settings_for_site``, in every process."""
+    from_cache(lambda: cache.delete(_cache_key(instance.site_id)), what="support settings")
 
 
 def settings_of_every_site():

@@ -147,3 +147,35 @@ def test_staff_pages_do_not_read_more_rows_as_tickets_grow(client, customer, age
     args = {"ticket": [ticket.pk], "purchase": [ticket.entitlement.purchase_id]}.get(page, [])
     client.force_login(agent)
     assert_flat_reads(client, reverse(name, args=args), strict=page in ("ticket", "purchase"), first=first)
+
+
+# Issue 18, customer pages under load: a ticket opened from the support page keeps that page, so the
+# link of its e-mails is built without looking the page up again.
+
+
+def test_a_ticket_opened_from_the_page_links_its_emails_without_a_page_lookup(customer):
+    from wagtail_support.links import first_support_page
+    from wagtail_support.notifications.models import Notification
+
+    entitlement = EntitlementFactory(purchase__customer=customer)
+    page = first_support_page()
+    with CaptureQueriesContext(connection) as queries:
+        ticket = services.open_ticket(customer, entitlement, "Help", "It broke.", page=page)
+    # No lookup of the live support pages (Wagtail's site root paths and translations are other reads).
+    lookups = [q["sql"] for q in queries.captured_queries if 'content_type_id" IN' in q["sql"]]
+    assert not lookups
+    email = Notification.objects.get(kind="ticket_opened_customer")
+    assert email.context["ticket_url"].endswith(f"/support/{ticket.reference}/")
+    assert ticket.support_page_id == page.pk
+
+
+def test_a_reply_reads_the_product_and_customer_with_the_locked_ticket(customer):
+    entitlement = EntitlementFactory(purchase__customer=customer)
+    ticket = services.open_ticket(customer, entitlement, "Help", "It broke.")
+    with CaptureQueriesContext(connection) as queries:
+        services.reply(Ticket.objects.get(pk=ticket.pk), customer, "More detail.")
+    alone = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "auth_user"')]
+    alone += [
+        q["sql"] for q in queries.captured_queries if 'FROM "wagtail_support_supportedproduct"' in q["sql"]
+    ]
+    assert not alone

@@ -33,13 +33,15 @@ def default_policy(site=None):
 
     Reads without creating the settings row, so that rendering a page never writes.
     """
-    from wagtail_support.sitesettings import SupportSettings
+    from wagtail_support.sitesettings import settings_for_site
 
     site = site or _default_site()
     if site is None:
         return None
-    settings = SupportSettings.objects.filter(site=site).select_related("default_coverage_policy").first()
-    return localized(_published(settings.default_coverage_policy)) if settings else None
+    settings = settings_for_site(site.pk)  # kept in the cache; the policy itself is read fresh
+    if settings.default_coverage_policy_id is None:
+        return None
+    return localized(_published(settings.default_coverage_policy))
 
 
 def policy_for(product=None, site=None, policy=None):
@@ -54,15 +56,22 @@ def policy_for(product=None, site=None, policy=None):
     return default_policy(site)
 
 
-def products_covered_by(policy, site=None):
-    """Active products the published ``policy`` applies to, with their reference rows prefetched."""
+_UNKNOWN = object()
+
+
+def products_covered_by(policy, site=None, default=_UNKNOWN):
+    """Active products the published ``policy`` applies to, with their reference rows prefetched.
+
+    ``default``: the site's ``default_policy``, when the caller has it already (it is not read again).
+    """
     from wagtail_support.purchases.models import SupportedProduct
 
     if policy is None or policy.pk is None:
         return []
     # A translation covers what the policy it translates covers.
     applies = Q(coverage_policy__translation_key=policy.translation_key)
-    default = default_policy(site)
+    if default is _UNKNOWN:
+        default = default_policy(site)
     if default is not None and default.translation_key == policy.translation_key:
         unpublished = CoveragePolicy.objects.filter(live=False)
         applies |= Q(coverage_policy__isnull=True) | Q(coverage_policy__in=unpublished)

@@ -53,12 +53,33 @@ def valid_zone(name):
     return zoneinfo.ZoneInfo(name)
 
 
+#: Where ``profile_of`` keeps a user object's profile, so that one request (or task) reads it once.
+PROFILE_MEMO = "_wagtail_support_profile"
+_UNREAD = object()
+
+
 def profile_of(user):
-    """The profile of ``user`` (a user or a user's id), or None; never writes (pages read it on GET)."""
+    """The profile of ``user`` (a user or a user's id), or None; never writes (pages read it on GET).
+
+    Read once per user object: a page, and the e-mails a request queues, ask for the same customer's
+    language, zone and e-mail choices several times. ``remember_*`` keep the memo up to date.
+    """
     user_id = getattr(user, "pk", user)
     if not user_id:
         return None
-    return CustomerProfile.objects.filter(user_id=user_id).first()
+    is_object = user_id is not user
+    if is_object and (memo := getattr(user, PROFILE_MEMO, _UNREAD)) is not _UNREAD:
+        return memo
+    profile = CustomerProfile.objects.filter(user_id=user_id).first()
+    if is_object:
+        setattr(user, PROFILE_MEMO, profile)
+    return profile
+
+
+def _remember(user, profile):
+    if getattr(user, "pk", user) is not user:
+        setattr(user, PROFILE_MEMO, profile)
+    return profile
 
 
 def customer_language(user):
@@ -85,7 +106,7 @@ def remember_language(user, language):
     if not profile.language:
         profile.language = language
         profile.save(update_fields=["language", "updated_at"])
-    return profile
+    return _remember(user, profile)
 
 
 def remember_zone(user, name):
@@ -96,6 +117,7 @@ def remember_zone(user, name):
     if not profile.time_zone:
         profile.time_zone = name
         profile.save(update_fields=["time_zone", "updated_at"])
+    _remember(user, profile)
     return True
 
 

@@ -11,8 +11,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from wagtail_support.customers.models import CustomerProfile
-from wagtail_support.customers.preferences import customer_language
+from wagtail_support.customers.preferences import customer_language, profile_of
 from wagtail_support.notifications.outbox import notify
 
 EMAIL_CHANGE_SALT = "wagtail_support.customers.email_change"
@@ -37,12 +36,8 @@ def wants_email(user, kind):
     field = OPTIONAL_EMAILS.get(kind)
     if field is None or user is None:
         return True
-    chosen = (
-        CustomerProfile.objects.filter(user_id=getattr(user, "pk", user))
-        .values_list(field, flat=True)
-        .first()
-    )
-    return chosen is not False
+    profile = profile_of(user)
+    return profile is None or getattr(profile, field) is not False
 
 
 def _signer():

@@ -7,7 +7,7 @@
 from django import template
 from wagtail.models import Site
 
-from wagtail_support.coverage.services import policy_for, products_covered_by
+from wagtail_support.coverage.services import default_policy, policy_for, products_covered_by
 
 register = template.Library()
 
@@ -21,9 +21,14 @@ def coverage_policy(context, product=None, policy=None):
     """
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
-    chosen = policy_for(product=product, site=site, policy=policy)
-    if product is not None:
-        products = [product] if chosen else []
+    if product is None and policy is None:
+        # The site's default policy: read once, for the policy and for the products it covers.
+        chosen = default_policy(site)
+        products = products_covered_by(chosen, site, default=chosen) if chosen else []
     else:
-        products = products_covered_by(chosen, site) if chosen else []
+        chosen = policy_for(product=product, site=site, policy=policy)
+        if product is not None:
+            products = [product] if chosen else []
+        else:
+            products = products_covered_by(chosen, site) if chosen else []
     return {"policy": chosen, "products": products, "request": request}

@@ -42,7 +42,13 @@ class SupportPageMixin(RoutablePageMixin, models.Model):
 
     # Every link of the support pages is built from these two; a cache outage must not turn them into 500s.
     def get_url_parts(self, request=None):
-        return degrade.url_parts(self, request, super().get_url_parts)
+        if request is None:
+            return degrade.url_parts(self, request, super().get_url_parts)
+        # A page links to itself many times (tabs, one link per ticket): worked out once per request.
+        memo = request.__dict__.setdefault("_wagtail_support_url_parts", {})
+        if self.pk not in memo:
+            memo[self.pk] = degrade.url_parts(self, request, super().get_url_parts)
+        return memo[self.pk]
 
     def get_url(self, request=None, current_site=None):
         parent = super().get_url

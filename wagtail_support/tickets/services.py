@@ -57,7 +57,12 @@ def open_ticket(customer, entitlement, title, body, files=(), installation=None,
             product=entitlement.product,
             installation=installation,
             site_id=site_id,
-            support_page_id=page_id,
+            # The page object itself when it is the one served: its e-mail links need no lookup.
+            **(
+                {"support_page": page}
+                if page is not None and page.pk == page_id
+                else {"support_page_id": page_id}
+            ),
             title=title.strip(),
             first_response_due_at=first_response_due(entitlement.product, now, site_id),
             last_customer_message_at=now,
@@ -88,7 +93,9 @@ def reply(ticket, author, body, files=(), internal=False):
         raise TicketError(_("This ticket is closed. Reopen it to reply."))
     checked = validate_uploads(list(files))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        # The ticket row locked (only it), with what the e-mails name: the product and the customer.
+        locked = Ticket.objects.select_for_update(of=("self",)).select_related("product", "customer")
+        ticket = locked.get(pk=ticket.pk)
         message = _add_message(ticket, author, body, checked, from_staff=from_staff, internal=internal)
         now = message.created_at
         fields = ["last_activity_at"]
