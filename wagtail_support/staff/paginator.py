@@ -9,7 +9,7 @@ the cap with the page, so every ticket stays reachable and the count stays hones
 """
 
 from django.utils.functional import cached_property
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
 from wagtail.admin.paginator import WagtailPaginator
 
 #: Matches counted beyond the first row of the page shown (a multiple of the page size, 25).
@@ -61,9 +61,9 @@ class CappedPaginator(WagtailPaginator):
     @cached_property
     def items_count_label(self):
         if self.is_capped:
-            return ngettext("More than %(count)s %(name)s", "More than %(count)s %(names)s", self.limit) % {
+            # Always many: the cap is a thousand or more.
+            return _("More than %(count)s %(names)s") % {
                 "count": f"{self.limit:,}",
-                "name": self.verbose_name,
                 "names": self.verbose_name_plural,
             }
         return super().items_count_label
