@@ -266,3 +266,12 @@ def test_the_ticket_table_holds_no_search_document():
             c.name for c in connection.introspection.get_table_description(cursor, "wagtail_support_ticket")
         ]
     assert "search_document" not in columns
+
+
+def test_a_name_finds_the_person_s_tickets_and_the_conversations_that_name_them():
+    dana = UserFactory(username="dana", first_name="Dana", last_name="Buyer")
+    hers = TicketFactory(title="Blank page", customer=dana)
+    other = TicketFactory(title="Fonts")
+    assert found("Dana Buyer") == {hers.pk}  # no conversation holds the name: her tickets only
+    MessageFactory(ticket=other, body="Dana from accounting asked too")
+    assert found("Dana") == {hers.pk, other.pk}
