@@ -81,3 +81,16 @@ def test_saved_view_counts_in_the_menu_are_capped(client, agent, cap_of_50):
     cache.clear()
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Everything (50+)" in html
+
+
+def test_the_dashboard_counts_are_capped_and_read_no_ticket_row_unfiltered(client, agent, cap_of_50):
+    seed(80, agent)  # 80 new tickets: 39 assigned to the agent, 41 unassigned
+    client.force_login(agent)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert ">39</span>Assigned to me" in html
+    assert ">50+</span>Awaiting the team" in html
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("wagtailadmin_home"))
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "wagtail_support_ticket" in q["sql"]]
+    assert counts and all("LIMIT 51" in sql for sql in counts), counts
+    assert_no_unfiltered_reads(client, reverse("wagtailadmin_home"))
