@@ -211,4 +211,10 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.AddIndex(
+            model_name="ticket",
+            index=models.Index(
+                fields=["first_response_at"], include=("created_at",), name="wsupport_ticket_answered"
+            ),
+        ),
     ]
