@@ -8,9 +8,9 @@ Setup: the database ``--database`` (default ``wagtail_support_bench_admin``) on 
 postgres, or the host, port and credentials of a postgres DATABASE_URL) is dropped, created, migrated,
 and dropped again at the end; no other database is touched. Seeding uses PostgreSQL's COPY, streamed
 in chunks (2,000 customers with one purchase each, 4 products, tickets spread over the last year in
-every status, five messages per ticket) with the search triggers of migration 0010 off; then the
-search documents are filled the way migration 0010 fills them on an existing site (its set-based
-``BACKFILL`` UPDATE, then its GIN index), timed apart as the "search backfill"; then VACUUM ANALYZE,
+every status, five messages per ticket) with the search triggers off; then the search documents are
+computed into their own table by migration 0020's set-based ``REBUILD`` (then its GIN index), timed
+apart as the "search backfill"; then VACUUM ANALYZE,
 as autovacuum would after a bulk load. Wagtail's search index is not filled (see
 ``wagtail_support/staff/search.py``).
 
@@ -92,19 +92,17 @@ SEARCH_TRIGGER_TABLES = ("wagtail_support_ticket", "wagtail_support_message")
 
 
 def search_backfill(cursor):
-    """Fill every ticket's search document as migration 0010 does on an existing site: its UPDATE, then
-    its GIN index. Returns (seconds for the UPDATE, seconds for the index)."""
+    """Fill every ticket's search document as migration 0020's ``REBUILD`` does (the documents' own
+    table, one row per ticket), then its GIN index. Returns (seconds for the INSERT, seconds for the
+    index)."""
     from importlib import import_module
 
-    backfill = import_module("wagtail_support.migrations.0010_ticket_search_document").BACKFILL
+    migration = import_module("wagtail_support.migrations.0020_ticket_search_table")
     started = time.perf_counter()
-    cursor.execute("DROP INDEX IF EXISTS wsupport_ticket_search")
-    cursor.execute(backfill)  # the very statement the migration runs
+    cursor.execute("DROP INDEX IF EXISTS wsupport_search_document")
+    cursor.execute(migration.REBUILD)  # the very statement the migration's rebuild runs
     updated = time.perf_counter()
-    cursor.execute(
-        "CREATE INDEX IF NOT EXISTS wsupport_ticket_search "
-        "ON wagtail_support_ticket USING gin (search_document)"
-    )
+    cursor.execute(migration.INDEX)
     return updated - started, time.perf_counter() - updated
 
 
@@ -166,7 +164,7 @@ def seed(tickets, per_ticket):
     timings = {}
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        for table in SEARCH_TRIGGER_TABLES:  # filled afterwards, as migration 0010 fills an existing site
+        for table in SEARCH_TRIGGER_TABLES:  # filled afterwards, by migration 0020's REBUILD
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
 
         def ticket_rows():
@@ -249,7 +247,7 @@ def seed(tickets, per_ticket):
         progress(timings)
         for table in SEARCH_TRIGGER_TABLES:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        timings["search backfill: UPDATE"], timings["search backfill: GIN index"] = search_backfill(cursor)
+        timings["search backfill: INSERT"], timings["search backfill: GIN index"] = search_backfill(cursor)
         progress(timings)
         started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
@@ -396,6 +394,16 @@ def main():
         print(
             "  " + "; ".join(f"{step} {seconds:.1f} s" for step, seconds in seed_timings.items()), flush=True
         )
+        with connection.cursor() as cursor:
+            sizes = []
+            for table in ("wagtail_support_ticket", "wagtail_support_ticketsearchdocument"):
+                cursor.execute(
+                    "SELECT pg_size_pretty(pg_relation_size(%s)), pg_size_pretty(pg_total_relation_size(%s))",
+                    [table, table],
+                )
+                heap, total = cursor.fetchone()
+                sizes.append(f"{table} {heap} (with indexes and TOAST {total})")
+        print("  table sizes: " + "; ".join(sizes), flush=True)
         print(
             f"each view: {WARM_UP} warm-up requests, then {args.repeat} timed, the views taking turns; "
             "django.test.Client as a support agent"
@@ -446,9 +454,23 @@ def main():
                 .order_by("-last_activity_at")[:50]
                 .query.sql_with_params()
             )
+            from wagtail_support.staff.paginator import COUNT_CAP
+            from wagtail_support.staff.panels import queue_counts
+            from wagtail_support.tickets.models import OPEN_STATUSES
+
+            count_sql = (
+                Ticket.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=True)
+                .order_by()[: COUNT_CAP + 1]
+                .query.sql_with_params()
+            )
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN ANALYZE " + sql, params)
-                print("\n".join(row[0] for row in cursor.fetchall()))
+                for label, (statement, values) in (
+                    ("search 'checkout'", (sql, params)),
+                    ("a dashboard count", count_sql),
+                ):
+                    cursor.execute("EXPLAIN ANALYZE " + statement, values)
+                    print(f"-- {label}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+            print("dashboard counts:", queue_counts(agent))
         before = python_speed()
         timings = time_views(client, [url for _, url, _ in cases], args.repeat)
         for label, url, target in cases:

@@ -26,6 +26,7 @@ from wagtail_support.tickets.models import (
     Ticket,
     TicketColleague,
     TicketPriority,
+    TicketSearchDocument,
     TicketStatus,
 )
 from wagtail_support.tickets.pages import SupportPage, SupportPageMixin
@@ -40,6 +41,7 @@ __all__ = [
     "TicketEvent",
     "TicketStatus",
     "TicketPriority",
+    "TicketSearchDocument",
     "Ticket",
     "Message",
     "Attachment",

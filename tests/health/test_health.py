@@ -196,3 +196,40 @@ def test_the_alert_check_is_in_the_beat_schedule():
 
     entry = beat_schedule()["wagtail-support-check-outbox-health"]
     assert entry["task"] == "wagtail_support.check_outbox_health"
+
+
+def test_the_counters_count_settled_rows_once_and_never_go_down(client):
+    """Rows older than five minutes are counted into a checkpoint once; a scrape counts only the rows
+    after it, so its cost does not grow with the table (health/metrics.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail_support.tickets.models import Message, Ticket
+
+    customer, agent = UserFactory(username="ann"), UserFactory(username="agent")
+    old = TicketFactory(customer=customer)
+    MessageFactory(ticket=old, author=customer)
+    MessageFactory(ticket=old, author=agent, from_staff=True)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Ticket.objects.update(created_at=an_hour_ago)
+    Message.objects.update(created_at=an_hour_ago)
+
+    def scrape():
+        with CaptureQueriesContext(connection) as queries:
+            text = client.get(METRICS, **bearer("m-secret")).content.decode()
+        return text, [q["sql"] for q in queries if "wagtail_support_message" in q["sql"]]
+
+    text, reads = scrape()
+    assert "wagtail_support_tickets_opened_total 1.0" in text
+    assert 'wagtail_support_replies_total{by="team"} 1.0' in text
+    new = TicketFactory(customer=customer)
+    MessageFactory(ticket=new, author=agent, from_staff=True)
+    text, reads = scrape()
+    assert "wagtail_support_tickets_opened_total 2.0" in text
+    assert 'wagtail_support_replies_total{by="team"} 2.0' in text
+    # Only the rows after the checkpoint are read: every message query starts from the last id counted.
+    assert reads and all('"wagtail_support_message"."id" >' in sql for sql in reads), reads
+    old.delete()  # a counter never goes down
+    text, _reads = scrape()
+    assert "wagtail_support_tickets_opened_total 2.0" in text
+    assert 'wagtail_support_replies_total{by="team"} 2.0' in text

@@ -1,7 +1,8 @@
 """The queue's word search follows every change to a ticket's words: replies, merges, new titles, deletions.
 
-On PostgreSQL the words live in each ticket's search document, which the database keeps current
-(migration 0010); elsewhere the search reads titles and messages directly. Both must answer alike.
+On PostgreSQL the words live in each ticket's search document (its row of ``TicketSearchDocument``),
+which the database keeps current (migrations 0010 and 0020, fenced in docs/architecture.md);
+elsewhere the search reads titles and messages directly. Both must answer alike.
 """
 
 from datetime import timedelta
@@ -14,7 +15,7 @@ from django.utils import timezone
 from tests.factories import MessageFactory, TicketFactory, UserFactory
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets import workflow
-from wagtail_support.tickets.models import Message, Ticket
+from wagtail_support.tickets.models import Message, Ticket, TicketSearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -162,20 +163,22 @@ def test_emptying_the_messages_table_leaves_each_ticket_its_title():
 def test_the_document_holds_words_without_positions():
     ticket = TicketFactory(title="Checkout checkout")
     MessageFactory(ticket=ticket, body="Payment and checkout")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT search_document::text FROM wagtail_support_ticket WHERE id = %s", [ticket.pk])
-        (document,) = cursor.fetchone()
-    assert document == "'and' 'checkout' 'payment'"
+    assert document_of(ticket) == "'and' 'checkout' 'payment'"
 
 
-def migration_0010():
-    return import_module("wagtail_support.migrations.0010_ticket_search_document")
+def document_of(ticket):
+    return TicketSearchDocument.objects.filter(ticket=ticket).values_list("document", flat=True).first()
+
+
+def migration_0020():
+    return import_module("wagtail_support.migrations.0020_ticket_search_table")
 
 
 @pytest.mark.postgresql
 def test_the_set_based_backfill_gives_each_ticket_exactly_the_function_s_document():
-    """Migration 0010 fills existing tickets in one pass grouped by ticket: row by row, the same document
-    as wsupport_ticket_document() (the triggers' per-ticket recomputation), limits and order included."""
+    """Migration 0020's REBUILD (0010's backfill, into the table) fills every ticket's document in one pass
+    grouped by ticket: row by row, the same document as wsupport_ticket_document() (the triggers'
+    per-ticket recomputation), limits and order included."""
     agent = UserFactory(username="agent")
     TicketFactory(title="Lonely title without messages")
     TicketFactory(title="")
@@ -209,9 +212,9 @@ def test_the_set_based_backfill_gives_each_ticket_exactly_the_function_s_documen
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, wsupport_ticket_document(title, id)::text FROM wagtail_support_ticket")
         expected = dict(cursor.fetchall())
-        cursor.execute("UPDATE wagtail_support_ticket SET search_document = ''")
-        cursor.execute(migration_0010().BACKFILL)
-        cursor.execute("SELECT id, search_document::text FROM wagtail_support_ticket")
+        cursor.execute("DELETE FROM wagtail_support_ticketsearchdocument")
+        cursor.execute(migration_0020().REBUILD)
+        cursor.execute("SELECT ticket_id, document::text FROM wagtail_support_ticketsearchdocument")
         filled = dict(cursor.fetchall())
 
     assert len(expected) == 6
@@ -225,3 +228,50 @@ def test_the_set_based_backfill_gives_each_ticket_exactly_the_function_s_documen
     assert filled[notes.pk] == "'blank' 'cache' 'checkout' 'conflict' 'is' 'page' 'payment' 'plugin' " + (
         "'the' 'vanished' 'widget'"
     )
+
+
+@pytest.mark.postgresql
+def test_each_ticket_has_one_row_and_a_deleted_ticket_s_row_goes():
+    first, second = TicketFactory(title="Checkout blank"), TicketFactory(title="Header menu")
+    Ticket.objects.bulk_create(  # one statement, one trigger call: every new ticket gets its row
+        [
+            Ticket(customer=first.customer, entitlement=first.entitlement, product=first.product, title=t)
+            for t in ("Bulk one", "Bulk two")
+        ]
+    )
+    assert TicketSearchDocument.objects.count() == Ticket.objects.count() == 4
+    MessageFactory(ticket=second, body="Certificate expired")
+    assert document_of(second) == "'certificate' 'expired' 'header' 'menu'"
+    second.delete()
+    assert not TicketSearchDocument.objects.filter(ticket_id=second.pk).exists()
+    assert found("certificate") == set() and found("checkout") == {first.pk}
+
+
+@pytest.mark.postgresql
+def test_a_reply_and_a_merge_update_the_documents_rows():
+    customer = UserFactory(username="buyer")
+    duplicate = TicketFactory(title="Invoice missing", customer=customer)
+    target = TicketFactory(title="Billing question", customer=customer)
+    MessageFactory(ticket=duplicate, author=customer, body="Where is my receipt")
+    assert "'receipt'" in document_of(duplicate)
+    workflow.merge(duplicate, target, by=UserFactory(username="agent"))
+    assert "'receipt'" not in document_of(duplicate) and "'receipt'" in document_of(target)
+
+
+@pytest.mark.postgresql
+def test_the_ticket_table_holds_no_search_document():
+    """The documents live in their own table (issue 18): the ticket row stays narrow."""
+    with connection.cursor() as cursor:
+        columns = [
+            c.name for c in connection.introspection.get_table_description(cursor, "wagtail_support_ticket")
+        ]
+    assert "search_document" not in columns
+
+
+def test_a_name_finds_the_person_s_tickets_and_the_conversations_that_name_them():
+    dana = UserFactory(username="dana", first_name="Dana", last_name="Buyer")
+    hers = TicketFactory(title="Blank page", customer=dana)
+    other = TicketFactory(title="Fonts")
+    assert found("Dana Buyer") == {hers.pk}  # no conversation holds the name: her tickets only
+    MessageFactory(ticket=other, body="Dana from accounting asked too")
+    assert found("Dana") == {hers.pk, other.pk}

@@ -1,20 +1,53 @@
 """Prometheus metrics, read from the database at each scrape (prometheus-client, the ``metrics`` extra).
 
 Reading the tables rather than counting in each process gives the same figures from every web process and
-worker, with no shared state to set up. Each family is one aggregate query over an index.
+worker, with no shared state to set up.
+
+The two running totals (tickets opened, replies) never count the whole table at a scrape: counting five
+million messages took 900 ms. Rows older than ``SETTLED`` are counted once and kept in the cache as a
+checkpoint (the last id counted and the totals so far); each scrape counts only the rows after it, from
+the primary key's index. They are Prometheus counters: a deleted ticket or message is not taken back,
+and a cleared cache costs one full count at the next scrape. A row whose transaction commits more than
+``SETTLED`` after it was written (none of the app's do) would be missed. The other families read small
+tables or a window: the first-response histogram reads the tickets active in the last 7 days, the outbox
+and inbound families group small tables by status.
 """
 
 from datetime import timedelta
 
-from django.db.models import Count, DurationField, F, Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, DurationField, F, Max, Q, Sum
 from django.utils import timezone
 
+from wagtail_support.degrade import from_cache
 from wagtail_support.health import probes
 
 #: Buckets of the first-response histogram, in seconds: 5 and 15 minutes, 1, 4, 8, 24 and 72 hours.
 FIRST_RESPONSE_BUCKETS = (300, 900, 3600, 4 * 3600, 8 * 3600, 24 * 3600, 72 * 3600)
 #: The first-response histogram covers tickets answered within this window.
 FIRST_RESPONSE_WINDOW = timedelta(days=7)
+#: Rows younger than this are counted at every scrape; older ones once, into the checkpoint.
+SETTLED = timedelta(minutes=5)
+CHECKPOINT_KEY = "wagtail_support:metrics-checkpoint:"
+
+
+def running_totals(name, queryset, now, **counts):
+    """``{name: total}`` of the ``Count`` aggregates ``counts`` over ``queryset`` (rows with a
+    ``created_at``), counting only the rows after the cached checkpoint ``name``."""
+    key = CHECKPOINT_KEY + name
+    checkpoint = from_cache(lambda: cache.get(key), what="metrics checkpoint") or dict.fromkeys(
+        ["last", *counts], 0
+    )
+    settled = (
+        queryset.filter(pk__gt=checkpoint["last"], created_at__lt=now - SETTLED)
+        .order_by()
+        .aggregate(last=Max("pk"), **counts)
+    )
+    if settled["last"] is not None:
+        checkpoint = {"last": settled["last"], **{k: checkpoint[k] + settled[k] for k in counts}}
+        from_cache(lambda: cache.set(key, checkpoint, None), what="metrics checkpoint")
+    recent = queryset.filter(pk__gt=checkpoint["last"]).order_by().aggregate(**counts)
+    return {k: checkpoint[k] + recent[k] for k in counts}
 
 
 def ticket_families(now):
@@ -22,10 +55,14 @@ def ticket_families(now):
 
     from wagtail_support.tickets.models import Message, Ticket
 
-    opened = Ticket.objects.count()
+    opened = running_totals("tickets", Ticket.objects.all(), now, opened=Count("pk"))["opened"]
     yield CounterMetricFamily("wagtail_support_tickets_opened", "Tickets opened.", value=opened)
-    written = Message.objects.filter(is_internal=False).aggregate(
-        team=Count("pk", filter=Q(from_staff=True)), customer=Count("pk", filter=Q(from_staff=False))
+    written = running_totals(
+        "replies",
+        Message.objects.filter(is_internal=False),
+        now,
+        team=Count("pk", filter=Q(from_staff=True)),
+        customer=Count("pk", filter=Q(from_staff=False)),
     )
     replies = CounterMetricFamily(
         "wagtail_support_replies", "Public replies on tickets, by who wrote them.", labels=["by"]
@@ -37,8 +74,8 @@ def ticket_families(now):
     yield replies
 
     since = now - FIRST_RESPONSE_WINDOW
-    # last_activity_at >= first_response_at: the filter on it lets the activity index find the rows.
-    answered = Ticket.objects.filter(last_activity_at__gte=since, first_response_at__gte=since)
+    # From the index of first responses (which holds created_at too): no ticket row is read.
+    answered = Ticket.objects.filter(first_response_at__gte=since)
     counts = answered.aggregate(
         **{
             f"le{seconds}": Count("pk", filter=Q(first_response_at__lte=_plus(seconds)))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from wagtail_support import permissions
 from wagtail_support.degrade import from_cache
+from wagtail_support.staff.paginator import capped_count, count_label
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket
 
 COUNT_CACHE_KEY = "wagtail_support:tickets-awaiting-team"
@@ -13,10 +14,11 @@ COUNT_CACHE_SECONDS = 60
 
 
 def awaiting_team_count():
-    """Open tickets whose next move is the team's (new or awaiting the team); cached for a minute."""
+    """Open tickets whose next move is the team's (new or awaiting the team), at most ``COUNT_CAP + 1``
+    (more than the cap shows as "1,000+"); cached for a minute."""
     count = from_cache(lambda: cache.get(COUNT_CACHE_KEY), what="tickets awaiting the team")
     if count is None:
-        count = Ticket.objects.filter(status__in=AWAITING_TEAM_STATUSES).count()
+        count = capped_count(Ticket.objects.filter(status__in=AWAITING_TEAM_STATUSES))
         from_cache(
             lambda: cache.set(COUNT_CACHE_KEY, count, COUNT_CACHE_SECONDS), what="tickets awaiting the team"
         )
@@ -28,7 +30,7 @@ class TicketMenuItemMixin:
         component = super().render_component(request)
         count = awaiting_team_count()
         if count:
-            component.label = _("%(label)s (%(count)d)") % {"label": self.label, "count": count}
+            component.label = _("%(label)s (%(count)s)") % {"label": self.label, "count": count_label(count)}
         return component
 
 
@@ -47,7 +49,7 @@ class SavedViewsMenuMixin:
         links = [
             LinkMenuItem(
                 f"support-view-{n}",
-                _("%(label)s (%(count)d)") % {"label": name, "count": count},
+                _("%(label)s (%(count)s)") % {"label": name, "count": count_label(count)},
                 url,
                 icon_name="list-ul",
             )

@@ -17,6 +17,7 @@ from wagtail_support.degrade import from_cache
 from wagtail_support.staff.filters import TicketFilterSet
 from wagtail_support.staff.forms import SavedViewForm
 from wagtail_support.staff.models import SavedView
+from wagtail_support.staff.paginator import capped_count
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.staff.views import URL_NAMESPACE
 from wagtail_support.tickets.models import Ticket
@@ -51,11 +52,12 @@ def tickets_for(query, user):
 
 
 def view_count(query, user):
-    """How many tickets the view lists for ``user``, counted once a minute at most."""
+    """How many tickets the view lists for ``user`` (at most ``COUNT_CAP + 1``, meaning "more"; see
+    ``staff.paginator``), counted once a minute at most."""
     key = f"wagtail_support:saved-view:{user.pk}:{query}"
     count = from_cache(lambda: cache.get(key), what="saved view counts")
     if count is None:
-        count = tickets_for(query, user).count()
+        count = capped_count(tickets_for(query, user))
         from_cache(lambda: cache.set(key, count, COUNT_SECONDS), what="saved view counts")
     return count
 

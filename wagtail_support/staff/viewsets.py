@@ -1,5 +1,6 @@
 """The staff screens in the Wagtail admin: Support → Tickets and Support → Canned responses."""
 
+from django.db.models import Prefetch
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from wagtail_support.staff.filters import TicketFilterSet
 from wagtail_support.staff.forms import SavedViewForm
 from wagtail_support.staff.menu import TicketMenuItemMixin
 from wagtail_support.staff.models import CannedResponse, SavedView
+from wagtail_support.staff.paginator import CappedPaginator
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket, TicketPriority, TicketStatus
 from wagtail_support.tickets.people import display_name
@@ -36,20 +38,34 @@ def _customer(ticket):
     return ticket.customer.get_full_name() or ticket.customer.email
 
 
+def _tags(ticket):
+    return ", ".join(tag.name for tag in ticket.queue_tags)
+
+
 def _assignee(ticket):
     return display_name(ticket.assignee) if ticket.assignee else ""
 
 
 class TicketIndexView(NeutralisedExportMixin, IndexView):
     template_name = "wagtail_support/admin/tickets/index.html"
+    results_template_name = "wagtail_support/admin/tickets/index_results.html"
     table_class = QueueTable
+    paginator_class = CappedPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The capped count starts at the page asked for, so paging on past the cap stays possible.
+        return super().get_paginator(
+            queryset, per_page, page_number=self.request.GET.get(self.page_kwarg), **kwargs
+        )
 
     def get_base_queryset(self):
         return (
             super()
             .get_base_queryset()
             .select_related("customer", "product", "assignee")
-            .prefetch_related("tags")
+            # Into a list: a prefetch into the tag manager builds a filtered queryset per row (taggit's
+            # manager), a third of the listing's server time.
+            .prefetch_related(Prefetch("tags", to_attr="queue_tags"))
         )
 
     def search_queryset(self, queryset):
@@ -108,9 +124,7 @@ class TicketViewSet(RecordViewSetMixin, ModelViewSet):
         ),
         ChoiceColumn("priority", TicketPriority, label=_("Priority"), sort_key="priority"),
         TextColumn("assignee", label=_("Assignee"), accessor=_assignee),
-        TextColumn(
-            "tags", label=_("Tags"), accessor=lambda ticket: ", ".join(t.name for t in ticket.tags.all())
-        ),
+        TextColumn("tags", label=_("Tags"), accessor=_tags),
         ActivityColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at"),
         DueColumn("first_response_due_at", label=_("First response due"), sort_key="first_response_due_at"),
     ]
