@@ -1,8 +1,8 @@
 """Customer pages under load: 50 signed-in customers at work on the example site, no faults.
 
-Run from the repository root (PostgreSQL on 127.0.0.1:5432, Redis on 6379), under the shared lock::
+Run from the repository root (PostgreSQL on 127.0.0.1:5432, Redis on 6379), with no other benchmark running::
 
-    flock /work/bench.lock .venv/bin/python bench/customer_load.py \
+    .venv/bin/python bench/customer_load.py \
         [--customers 50] [--seconds 60] [--web-workers 3] [--database NAME]
 
 Everything listens on 127.0.0.1 and is started, and stopped, by this script (also on Ctrl+C or error):
