@@ -329,6 +329,9 @@ def main():
     )
     parser.add_argument("--profile", metavar="URL", help="profile one admin URL with cProfile and stop")
     parser.add_argument(
+        "--profile-filter", metavar="REGEX", help="with --profile: list only the functions matching REGEX"
+    )
+    parser.add_argument(
         "--json",
         metavar="FILE",
         help="also write the figures and query counts as JSON (bench/versus_helpdesk.py)",
@@ -444,7 +447,8 @@ def main():
             for _ in range(5):
                 client.get(args.profile)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            restrictions = [args.profile_filter] if args.profile_filter else []
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(*restrictions, 40)
             return 0
         if args.explain:
             from wagtail_support.staff.search import search_tickets

@@ -94,3 +94,24 @@ def test_the_dashboard_counts_are_capped_and_read_no_ticket_row_unfiltered(clien
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "wagtail_support_ticket" in q["sql"]]
     assert counts and all("LIMIT 51" in sql for sql in counts), counts
     assert_no_unfiltered_reads(client, reverse("wagtailadmin_home"))
+
+
+def test_saved_view_counts_are_read_and_written_in_one_cache_round_trip(agent, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from wagtail_support.staff.saved_views import count_key, view_counts
+
+    seed(6, agent)  # 2 assigned to the agent, 4 unassigned
+    cache.clear()
+    queries = ["status=open&assignee=mine", "status=open&assignee=unassigned"]
+    counts = view_counts(queries, agent)
+    assert counts == {queries[0]: 2, queries[1]: 4}
+    assert cache.get_many([count_key(q, agent) for q in queries]) == {
+        count_key(q, agent): counts[q] for q in queries
+    }
+    with django_assert_num_queries(0):
+        assert view_counts(queries, agent) == counts
+    cache.delete(count_key(queries[1], agent))
+    with CaptureQueriesContext(connection) as fresh:
+        assert view_counts(queries, agent) == counts
+    assert len([q for q in fresh if "COUNT(" in q["sql"]]) == 1

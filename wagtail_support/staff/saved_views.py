@@ -51,15 +51,30 @@ def tickets_for(query, user):
     return search_tickets(filters.qs, data.get("q"))
 
 
+def count_key(query, user):
+    return f"wagtail_support:saved-view:{user.pk}:{query}"
+
+
+def view_counts(queries, user):
+    """``{query: count}``: how many tickets each view lists for ``user`` (at most ``COUNT_CAP + 1``,
+    meaning "more"; see ``staff.paginator``), counted once a minute at most. The cache is read and
+    written in one round trip each, however many views the agent has."""
+    keys = {query: count_key(query, user) for query in queries}
+    cached = from_cache(lambda: cache.get_many(list(keys.values())), default={}, what="saved view counts")
+    counts, fresh = {}, {}
+    for query, key in keys.items():
+        if key in cached:
+            counts[query] = cached[key]
+        else:
+            counts[query] = fresh[key] = capped_count(tickets_for(query, user))
+    if fresh:
+        from_cache(lambda: cache.set_many(fresh, COUNT_SECONDS), what="saved view counts")
+    return counts
+
+
 def view_count(query, user):
-    """How many tickets the view lists for ``user`` (at most ``COUNT_CAP + 1``, meaning "more"; see
-    ``staff.paginator``), counted once a minute at most."""
-    key = f"wagtail_support:saved-view:{user.pk}:{query}"
-    count = from_cache(lambda: cache.get(key), what="saved view counts")
-    if count is None:
-        count = capped_count(tickets_for(query, user))
-        from_cache(lambda: cache.set(key, count, COUNT_SECONDS), what="saved view counts")
-    return count
+    """How many tickets the view lists for ``user``; see ``view_counts``."""
+    return view_counts([query], user)[query]
 
 
 def views_of(user):
@@ -72,7 +87,9 @@ def views_of(user):
 def menu_entries(user):
     """``[(name, url, count)]`` for the Support menu."""
     index = reverse(f"{URL_NAMESPACE}:index")
-    return [(name, f"{index}?{query}", view_count(query, user)) for name, query, _view in views_of(user)]
+    views = views_of(user)
+    counts = view_counts([query for _name, query, _view in views], user)
+    return [(name, f"{index}?{query}", counts[query]) for name, query, _view in views]
 
 
 class SaveView(PermissionCheckedMixin, View):
