@@ -16,9 +16,11 @@ from wagtail.admin.paginator import WagtailPaginator
 COUNT_CAP = 1000
 
 
-def capped_count(queryset):
-    """The queryset's count, reading at most ``COUNT_CAP + 1`` rows: above ``COUNT_CAP`` means "more"."""
-    return queryset.order_by()[: COUNT_CAP + 1].count()  # any order: the planner picks the cheapest path
+def capped_count(queryset, cap=None):
+    """The queryset's count, reading at most ``cap + 1`` rows (``COUNT_CAP`` unless told): above ``cap``
+    means "more"."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by()[: cap + 1].count()  # any order: the planner picks the cheapest path
 
 
 def count_label(count):
@@ -42,7 +44,7 @@ class CappedPaginator(WagtailPaginator):
     def count(self):
         # One row past the limit tells "more" apart from "exactly the limit"; it makes one page
         # beyond the counted ones, so "Next" leads on from the last counted page.
-        return self.object_list.order_by()[: self.limit + 1].count()
+        return capped_count(self.object_list, self.limit)
 
     @cached_property
     def is_capped(self):

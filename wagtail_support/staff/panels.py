@@ -20,7 +20,7 @@ def queue_counts(user, now=None):
     Each a capped count (``staff.paginator.capped_count``: more than 1,000 shows as "1,000+") read from
     its own index, never a scan of the open tickets: "unassigned" and "mine" from the assignee index,
     "overdue" from the partial index of unanswered tickets, "awaiting the team" from the queue index.
-    One aggregate over every open ticket was most of the dashboard's time (issue 18).
+    (One aggregate over every open ticket used to be most of the dashboard's time.)
     """
     tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
     return {

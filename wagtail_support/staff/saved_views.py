@@ -72,11 +72,6 @@ def view_counts(queries, user):
     return counts
 
 
-def view_count(query, user):
-    """How many tickets the view lists for ``user``; see ``view_counts``."""
-    return view_counts([query], user)[query]
-
-
 def views_of(user):
     """``[(name, query, saved view or None)]``: the defaults, then the agent's own."""
     return [(str(name), query, None) for name, query in DEFAULT_VIEWS] + [

@@ -46,11 +46,9 @@ def ticket_settings(ticket):
 def ticket_support_page(ticket):
     """Where the customer follows ``ticket``: the live support page it was opened from, else the first
     one of its site, else any; None while there is none."""
-    if ticket.support_page_id is None:
-        pass
-    elif (known := _page_in_hand(ticket)) is not None:
-        return known
-    elif page := support_pages().filter(pk=ticket.support_page_id).first():
+    if ticket.support_page_id is not None and (
+        page := _page_in_hand(ticket) or support_pages().filter(pk=ticket.support_page_id).first()
+    ):
         return page
     site = Site.objects.filter(pk=ticket.site_id).first() if ticket.site_id else None
     return (first_support_page(site) if site else None) or first_support_page()
