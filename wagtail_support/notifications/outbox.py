@@ -14,12 +14,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from wagtail_support.conf import support_settings
+from wagtail_support.degrade import from_cache
 from wagtail_support.notifications import delivery
 from wagtail_support.notifications.dispatcher import BATCH_SIZE, hand_over_on_commit, publish
 from wagtail_support.notifications.models import Notification, NotificationStatus
@@ -225,13 +227,33 @@ def needs_a_person(now=None):
     )
 
 
+ATTENTION_CACHE_KEY = "wagtail_support:outbox-needs-a-person"
+ATTENTION_CACHE_SECONDS = 30
+
+
 def needs_a_person_count(request=None):
-    """How many rows need a person; counted once per request (the menu and the page both show it)."""
+    """How many rows need a person, counted now (the outbox screen and the dashboard's alert); once per
+    request, and noted in the cache for the menu (``needs_a_person_count_for_menu``)."""
     if request is not None and hasattr(request, "wagtail_support_outbox_attention"):
         return request.wagtail_support_outbox_attention
     count = needs_a_person().count()
     if request is not None:
         request.wagtail_support_outbox_attention = count
+    from_cache(
+        lambda: cache.set(ATTENTION_CACHE_KEY, count, ATTENTION_CACHE_SECONDS), what="the outbox count"
+    )
+    return count
+
+
+def needs_a_person_count_for_menu(request):
+    """The count for the admin menu on every page: this request's, else the cache's (at most
+    ``ATTENTION_CACHE_SECONDS`` old; the outbox screen and the dashboard count afresh), else counted."""
+    if hasattr(request, "wagtail_support_outbox_attention"):
+        return request.wagtail_support_outbox_attention
+    count = from_cache(lambda: cache.get(ATTENTION_CACHE_KEY), what="the outbox count")
+    if count is None:
+        return needs_a_person_count(request)
+    request.wagtail_support_outbox_attention = count
     return count
 
 

@@ -6,11 +6,15 @@ the status select shows what is in force, and "Any status" lists everything.
 """
 
 import django_filters
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_filters.widgets import BooleanWidget
 from wagtail.admin.filters import WagtailFilterSet
 
+from wagtail_support.degrade import from_cache
 from wagtail_support.purchases.models import SupportedProduct
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets import workflow
@@ -26,12 +30,30 @@ def queue_tickets(request):
     return search_tickets(filters.qs, request.GET.get("q"))
 
 
+PRODUCT_CHOICES_KEY = "wagtail_support:queue-product-choices"
+PRODUCT_CHOICES_SECONDS = 60 * 60  # dropped when a product is saved or deleted
+
+
 def product_choices():
-    """Every product, by name: one plain query (a model choice field would open a server-side cursor)."""
-    return [
-        (str(pk), name)
-        for pk, name in SupportedProduct.objects.order_by("name", "pk").values_list("pk", "name")
-    ]
+    """Every product, by name, for the product filter: kept in the cache (every queue page shows it);
+    one plain query on a miss (a model choice field would open a server-side cursor)."""
+    choices = from_cache(lambda: cache.get(PRODUCT_CHOICES_KEY), what="the queue's product choices")
+    if choices is None:
+        choices = [
+            (str(pk), name)
+            for pk, name in SupportedProduct.objects.order_by("name", "pk").values_list("pk", "name")
+        ]
+        from_cache(
+            lambda: cache.set(PRODUCT_CHOICES_KEY, choices, PRODUCT_CHOICES_SECONDS),
+            what="the queue's product choices",
+        )
+    return choices
+
+
+@receiver(post_save, sender=SupportedProduct, dispatch_uid="wagtail_support.queue_products_saved")
+@receiver(post_delete, sender=SupportedProduct, dispatch_uid="wagtail_support.queue_products_deleted")
+def forget_product_choices(**kwargs):
+    from_cache(lambda: cache.delete(PRODUCT_CHOICES_KEY), what="the queue's product choices")
 
 
 class TicketFilterSet(WagtailFilterSet):

@@ -1,6 +1,7 @@
 """Saved views: an agent's named filters and search of the queue, listed in the Support menu with
 their counts. A few defaults come with the app; each agent adds their own from the queue."""
 
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from wagtail_support.staff.views import URL_NAMESPACE
 from wagtail_support.tickets.models import Ticket
 
 COUNT_SECONDS = 60
+OWN_VIEWS_SECONDS = 24 * 60 * 60  # dropped when the agent saves or deletes a view
 DEFAULT_VIEWS = [
     (gettext_lazy("My open tickets"), "status=open&assignee=mine"),
     (gettext_lazy("My open high priority"), "status=open&assignee=mine&priority=30"),
@@ -72,10 +74,39 @@ def view_counts(queries, user):
     return counts
 
 
+class OwnView(NamedTuple):
+    """One of the agent's saved views, as the menu and the queue show it."""
+
+    pk: int
+    name: str
+    query: str
+
+
+def own_views_key(user):
+    return f"wagtail_support:saved-views:{user.pk}"
+
+
+def own_views(user):
+    """The agent's own saved views (``OwnView``s, by name), kept in the cache until they save or
+    delete one: every admin page lists them in the Support menu."""
+    key = own_views_key(user)
+    views = from_cache(lambda: cache.get(key), what="saved views")
+    if views is None:
+        views = [
+            OwnView(*row) for row in SavedView.objects.filter(user=user).values_list("pk", "name", "query")
+        ]
+        from_cache(lambda: cache.set(key, views, OWN_VIEWS_SECONDS), what="saved views")
+    return views
+
+
+def forget_own_views(user):
+    from_cache(lambda: cache.delete(own_views_key(user)), what="saved views")
+
+
 def views_of(user):
-    """``[(name, query, saved view or None)]``: the defaults, then the agent's own."""
-    return [(str(name), query, None) for name, query in DEFAULT_VIEWS] + [
-        (view.name, view.query, view) for view in SavedView.objects.filter(user=user)
+    """``[(name, query)]``: the defaults, then the agent's own."""
+    return [(str(name), query) for name, query in DEFAULT_VIEWS] + [
+        (view.name, view.query) for view in own_views(user)
     ]
 
 
@@ -83,8 +114,8 @@ def menu_entries(user):
     """``[(name, url, count)]`` for the Support menu."""
     index = reverse(f"{URL_NAMESPACE}:index")
     views = views_of(user)
-    counts = view_counts([query for _name, query, _view in views], user)
-    return [(name, f"{index}?{query}", counts[query]) for name, query, _view in views]
+    counts = view_counts([query for _name, query in views], user)
+    return [(name, f"{index}?{query}", counts[query]) for name, query in views]
 
 
 class SaveView(PermissionCheckedMixin, View):
@@ -103,6 +134,7 @@ class SaveView(PermissionCheckedMixin, View):
                     messages.error(request, error)
             return redirect(f"{index}?{query}")
         SavedView.objects.create(user=request.user, name=form.cleaned_data["name"], query=query)
+        forget_own_views(request.user)
         messages.success(
             request,
             _("The view “%(name)s” is saved in the Support menu.") % {"name": form.cleaned_data["name"]},
@@ -117,5 +149,6 @@ class DeleteView(PermissionCheckedMixin, View):
     def post(self, request, pk):
         view = get_object_or_404(SavedView, pk=pk, user=request.user)
         view.delete()
+        forget_own_views(request.user)
         messages.success(request, _("The view “%(name)s” is deleted.") % {"name": view.name})
         return redirect(reverse(f"{URL_NAMESPACE}:index"))

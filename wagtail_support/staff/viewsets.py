@@ -27,7 +27,7 @@ from wagtail_support.staff.columns import (
 from wagtail_support.staff.filters import TicketFilterSet
 from wagtail_support.staff.forms import SavedViewForm
 from wagtail_support.staff.menu import TicketMenuItemMixin
-from wagtail_support.staff.models import CannedResponse, SavedView
+from wagtail_support.staff.models import CannedResponse
 from wagtail_support.staff.paginator import CappedPaginator
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket, TicketPriority, TicketStatus
@@ -80,7 +80,7 @@ class TicketIndexView(NeutralisedExportMixin, IndexView):
         context["saved_view_form"] = SavedViewForm(
             user=self.request.user, initial={"query": saved_views.clean_query(self.request.GET.urlencode())}
         )
-        context["my_saved_views"] = SavedView.objects.filter(user=self.request.user)
+        context["my_saved_views"] = saved_views.own_views(self.request.user)
         return context
 
 
