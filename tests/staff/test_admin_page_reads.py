@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.factories import SupportedProductFactory, TicketFactory, UserFactory
 from wagtail_support.notifications.models import Notification, NotificationStatus
+from wagtail_support.staff.columns import exact_time
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,21 @@ def test_the_outbox_screen_counts_afresh_and_its_menu_agrees(client):
     assert "1 message needs a person" in BeautifulSoup(page, "html.parser").get_text(" ", strip=True)
     assert "Outbox (1 to check)" in page
     assert "Outbox (1 to check)" in menu_labels(client)  # other pages read the fresh count from the cache
+
+
+def test_the_queue_formats_a_time_once_per_zone_and_language():
+    from datetime import UTC, datetime
+
+    from django.utils import timezone, translation
+
+    from wagtail_support.staff.columns import RenderState
+
+    value = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    shown = {}
+    for zone, language in (("UTC", "en"), ("Europe/Madrid", "en"), ("Europe/Madrid", "es"), ("UTC", "en")):
+        with timezone.override(zone), translation.override(language):
+            state = RenderState.of({})
+            shown[(zone, language)] = exact_time(value, state)
+    assert shown[("UTC", "en")][0] == "2026-03-01T23:30:00+00:00"
+    assert shown[("Europe/Madrid", "en")][0] == "2026-03-02T00:30:00+01:00"
+    assert shown[("Europe/Madrid", "en")][1] != shown[("Europe/Madrid", "es")][1]
