@@ -1,7 +1,7 @@
 """What every admin page reads for the support app: the Support menu's saved views, the outbox count
 and the queue's product filter come from the cache after the first page, and follow changes at once
 (the saved views and products) or within ``ATTENTION_CACHE_SECONDS`` (the outbox count, counted afresh
-on the outbox screen and the dashboard)."""
+on the outbox screen and the dashboard). The queue formats a ticket's times once per zone and language."""
 
 import pytest
 from bs4 import BeautifulSoup
