@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.admin_queue import python_speed  # noqa: E402
 from bench.faults import Database, Process, percentile, settle, spare_port, wait_for_port  # noqa: E402
 from bench.faults_customers import PASSWORD, Results, png_bytes, seed  # noqa: E402
 from bench.notify_latency import DEFAULT_BROKER, SetupError, Worker, log, out, verdict  # noqa: E402
@@ -388,6 +389,7 @@ def main(argv=None):
             f"{os.cpu_count()} CPUs, Django {django.get_version()}"
         )
         out(f"  load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        speed_before = python_speed()
         results, png, start = Results(), png_bytes(), threading.Event()
         threads = [
             Shopper(i, email, entitlement, web_port, support_path, start, stop, results, png)
@@ -414,6 +416,10 @@ def main(argv=None):
         out()
         out(f"  load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
         report(results, load_seconds, sink, cpu)
+        out(
+            f"machine speed, 3 million Python additions: {speed_before:.0f} ms before, "
+            f"{python_speed():.0f} ms after (lower is faster; requests/s scale with it)"
+        )
         status = 0
     except SetupError as error:
         print(f"SETUP FAILED: {error}", file=sys.stderr, flush=True)

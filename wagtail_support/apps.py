@@ -35,3 +35,25 @@ class WagtailSupportConfig(AppConfig):
 
         outgoing.connect()  # threading headers and Reply-To of ticket e-mails
         esp.connect()  # ESP inbound webhooks, when django-anymail is installed
+        self.connect_coverage_fragments()
+
+    def connect_coverage_fragments(self):
+        """Drop the kept coverage policies (``coverage.fragments``) when what they show changes."""
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Locale, Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from wagtail_support.coverage import fragments
+        from wagtail_support.coverage.models import CoveragePolicy, CoveredItem, ExcludedItem
+        from wagtail_support.purchases.models import ProductReference, SupportedProduct
+        from wagtail_support.sitesettings import SupportSettings
+
+        # A site's settings name its default policy; links in a policy's rich text name pages.
+        models = [CoveragePolicy, CoveredItem, ExcludedItem, SupportedProduct, ProductReference]
+        for sender in [*models, SupportSettings, Site, Locale]:
+            uid = f"{fragments.__name__}.{sender.__name__}"
+            post_save.connect(fragments.forget, sender=sender, dispatch_uid=uid)
+            post_delete.connect(fragments.forget, sender=sender, dispatch_uid=uid)
+        post_delete.connect(fragments.forget, sender=Page, dispatch_uid=f"{fragments.__name__}.Page")
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(fragments.forget, dispatch_uid=f"{fragments.__name__}.pages")

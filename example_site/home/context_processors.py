@@ -1,18 +1,17 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from example_site.home.menu import menu_for
 
-def _menu_pages(request):
+
+def _menu_items(request):
     site = Site.find_for_request(request)
-    if site is None:
-        return []
-    # The home page in the visitor's language (Wagtail's i18n), else the site's root.
-    return list(site.root_page.localized.get_children().live().in_menu().specific())
+    return menu_for(site) if site is not None else []
 
 
 def site_menu(request):
-    """The live pages under the site's root that editors marked "show in menus".
+    """The live pages under the site's root that editors marked "show in menus" (``home.menu``).
 
     Looked up only when a template shows the menu: admin pages, e-mails and the like never do.
     """
-    return {"site_menu": SimpleLazyObject(lambda: _menu_pages(request))}
+    return {"site_menu": SimpleLazyObject(lambda: _menu_items(request))}
