@@ -104,8 +104,9 @@ class TicketPanelForm(forms.Form):
             del self.fields["assignee"]
             return
         field = self.fields["assignee"]
-        field.queryset = agents()  # what a save is checked against
-        if not self.is_bound:
+        if self.is_bound:
+            field.queryset = agents()  # a save is checked against the agents as they are now
+        else:
             field.choices = [("", field.empty_label), *agent_choices()]
 
 
