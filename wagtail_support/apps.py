@@ -32,9 +32,11 @@ class WagtailSupportConfig(AppConfig):
         from wagtail_support.inbound import esp, outgoing
         from wagtail_support.notifications import tasks  # noqa: F401 - the dispatcher publishes them by name
         from wagtail_support.purchases import accounts, receivers  # noqa: F401 - connects receivers, e-mail context
+        from wagtail_support.staff import agents
 
         outgoing.connect()  # threading headers and Reply-To of ticket e-mails
         esp.connect()  # ESP inbound webhooks, when django-anymail is installed
+        agents.connect()  # the ticket screen's assignee choices, forgotten when an agent changes
         self.connect_coverage_fragments()
 
     def connect_coverage_fragments(self):

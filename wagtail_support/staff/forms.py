@@ -2,11 +2,9 @@
 priority, assignee, tags in one form), merge, saved views, bulk tagging."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_support.staff.agents import agent_choices, agents, label
 from wagtail_support.tickets.forms import AttachmentsField
 from wagtail_support.tickets.models import Ticket, TicketPriority, TicketStatus, pk_from_reference
 from wagtail_support.tickets.tags import parse_tags
@@ -66,24 +64,9 @@ class PriorityForm(forms.Form):
     priority = forms.TypedChoiceField(label=_("Priority"), choices=TicketPriority.choices, coerce=int)
 
 
-def agents():
-    """Users who may reply to tickets: superusers and holders of ``reply_ticket`` (directly or by group).
-
-    Subqueries rather than joins: no DISTINCT over every user row, and the holders are found from the
-    (small) permission tables.
-    """
-    User = get_user_model()
-    permission = Permission.objects.filter(content_type__app_label="wagtail_support", codename="reply_ticket")
-    direct = User.user_permissions.through.objects.filter(permission__in=permission).values("user_id")
-    by_group = User.groups.through.objects.filter(group__permissions__in=permission).values("user_id")
-    return User.objects.filter(
-        Q(is_superuser=True) | Q(pk__in=direct) | Q(pk__in=by_group), is_active=True
-    ).order_by("first_name", "last_name", "username")
-
-
 class AssigneeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
+        return label(user)
 
 
 class AssignForm(forms.Form):
@@ -117,10 +100,14 @@ class TicketPanelForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        if can_assign:
-            self.fields["assignee"].queryset = agents()
-        else:
+        if not can_assign:
             del self.fields["assignee"]
+            return
+        field = self.fields["assignee"]
+        if self.is_bound:
+            field.queryset = agents()  # a save is checked against the agents as they are now
+        else:
+            field.choices = [("", field.empty_label), *agent_choices()]
 
 
 class ConfirmForm(forms.Form):

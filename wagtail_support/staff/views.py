@@ -7,7 +7,7 @@ on Ticket), so the menu, the queue and these views agree.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Window, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -46,8 +46,8 @@ def ticket_url(ticket):
 
 
 def conversation(ticket, messages_=None):
-    """The ticket's messages and events, oldest first, with authors and attachments (three queries;
-    two when ``messages_``, from ``ticket_messages``, are given).
+    """The ticket's messages and events, oldest first, with authors and attachments (see
+    ``ticket_messages``; one query for the events when ``messages_`` are given).
 
     Messages that came from a merged ticket carry ``merged_from`` (its reference), so they do not
     blend into the conversation.
@@ -70,10 +70,18 @@ def conversation(ticket, messages_=None):
 
 
 def ticket_messages(ticket):
-    """The ticket's messages with their authors and attachments (two queries)."""
-    return list(
-        Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments")
+    """The ticket's messages with their authors and attachments (``attachment_list``): one query, and
+    a second only when a message has files (most conversations have none)."""
+    messages_ = list(
+        Message.objects.filter(ticket=ticket)
+        .select_related("author")
+        .annotate(has_attachments=Exists(Attachment.objects.filter(message=OuterRef("pk"))))
     )
+    with_files = [message for message in messages_ if message.has_attachments]
+    prefetch_related_objects(with_files, "attachments")
+    for message in messages_:
+        message.attachment_list = list(message.attachments.all()) if message.has_attachments else []
+    return messages_
 
 
 # What each send button does to the status after the reply.
