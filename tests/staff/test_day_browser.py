@@ -118,6 +118,7 @@ def test_the_shortcuts_work_with_the_keyboard_only(live_server, page, agent, tic
 
     page.keyboard.press("a")  # assign to me
     page.get_by_text("The ticket is saved.").wait_for()
+    page.wait_for_load_state("load")  # the shortcuts are bound by a deferred script
     ticket.refresh_from_db()
     assert ticket.assignee == agent
 
@@ -125,15 +126,18 @@ def test_the_shortcuts_work_with_the_keyboard_only(live_server, page, agent, tic
     page.keyboard.type("Checked the logs")
     page.keyboard.press("Control+Enter")
     page.get_by_text("Your internal note was added.").wait_for()
+    page.wait_for_load_state("load")  # the shortcuts are bound by a deferred script
     assert ticket.messages.filter(body="Checked the logs", is_internal=True).exists()
 
     page.keyboard.press("r")
     page.keyboard.type("Fixed now")
     page.keyboard.press("Control+Enter")
     page.get_by_text("Your reply was sent").wait_for()
+    page.wait_for_load_state("load")  # the shortcuts are bound by a deferred script
 
     page.keyboard.press("c")  # close
     page.get_by_text("The ticket is saved.").wait_for()
+    page.wait_for_load_state("load")  # the shortcuts are bound by a deferred script
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
 
