@@ -233,3 +233,46 @@ def test_the_counters_count_settled_rows_once_and_never_go_down(client):
     text, _reads = scrape()
     assert "wagtail_support_tickets_opened_total 2.0" in text
     assert 'wagtail_support_replies_total{by="team"} 2.0' in text
+
+
+def test_the_first_response_histogram_counts_each_answered_ticket_once(client):
+    """Tickets answered more than five minutes ago are counted into a checkpoint once; a scrape reads
+    only the tickets answered since (health/metrics.py ``first_responses``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail_support.tickets.models import Ticket
+
+    now = timezone.now()
+
+    def answered(created_ago, waited):
+        ticket = TicketFactory()
+        Ticket.objects.filter(pk=ticket.pk).update(
+            created_at=now - created_ago, first_response_at=now - created_ago + waited
+        )
+        return ticket
+
+    answered(timedelta(days=40), timedelta(minutes=10))  # long ago: still counted (a counter)
+    answered(timedelta(hours=3), timedelta(hours=2))
+    TicketFactory()  # not answered yet
+
+    def scrape():
+        with CaptureQueriesContext(connection) as queries:
+            text = client.get(METRICS, **bearer("m-secret")).content.decode()
+        reads = [q["sql"] for q in queries if '"first_response_at" <' in q["sql"] and "COUNT" in q["sql"]]
+        return text, reads
+
+    text, _reads = scrape()
+    assert 'wagtail_support_first_response_seconds_bucket{le="900.0"} 1.0' in text
+    assert 'wagtail_support_first_response_seconds_bucket{le="14400.0"} 2.0' in text
+    assert "wagtail_support_first_response_seconds_count 2.0" in text
+    assert "wagtail_support_first_response_seconds_sum 7800.0" in text
+    answered(timedelta(minutes=2), timedelta(minutes=1))  # answered a minute ago: counted at once
+    text, reads = scrape()
+    assert "wagtail_support_first_response_seconds_count 3.0" in text
+    assert 'wagtail_support_first_response_seconds_bucket{le="300.0"} 1.0' in text
+    # The settled tickets are read from the checkpoint's time on, not from the first ticket answered.
+    assert reads and all('"first_response_at" >=' in sql for sql in reads), reads
+    cache.clear()  # a lost checkpoint: one full count, the same figures
+    text, _reads = scrape()
+    assert "wagtail_support_first_response_seconds_count 3.0" in text

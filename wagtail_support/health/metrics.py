@@ -3,14 +3,14 @@
 Reading the tables rather than counting in each process gives the same figures from every web process and
 worker, with no shared state to set up.
 
-The two running totals (tickets opened, replies) never count the whole table at a scrape: counting five
-million messages took 900 ms. Rows older than ``SETTLED`` are counted once and kept in the cache as a
-checkpoint (the last id counted and the totals so far); each scrape counts only the rows after it, from
-the primary key's index. They are Prometheus counters: a deleted ticket or message is not taken back,
-and a cleared cache costs one full count at the next scrape. A row whose transaction commits more than
-``SETTLED`` after it was written (none of the app's do) would be missed. The other families read small
-tables or a window: the first-response histogram reads the tickets active in the last 7 days, the outbox
-and inbound families group small tables by status.
+The running totals (tickets opened, replies, the first-response histogram) never count the whole table
+at a scrape: counting five million messages took 900 ms. Rows older than ``SETTLED`` are counted once and
+kept in the cache as a checkpoint (the last id, or for first responses the time, counted up to, and the
+totals so far); each scrape counts only the rows after it, from an index (the primary key's, the first
+responses'). They are Prometheus counters: a deleted ticket or message is not taken back, and a cleared
+cache costs one full count at the next scrape. A row whose transaction commits more than ``SETTLED``
+after it was written (none of the app's do) would be missed. The outbox and inbound families group
+small tables by status.
 """
 
 from datetime import timedelta
@@ -24,8 +24,6 @@ from wagtail_support.health import probes
 
 #: Buckets of the first-response histogram, in seconds: 5 and 15 minutes, 1, 4, 8, 24 and 72 hours.
 FIRST_RESPONSE_BUCKETS = (300, 900, 3600, 4 * 3600, 8 * 3600, 24 * 3600, 72 * 3600)
-#: The first-response histogram covers tickets answered within this window.
-FIRST_RESPONSE_WINDOW = timedelta(days=7)
 #: Rows younger than this are counted at every scrape; older ones once, into the checkpoint.
 SETTLED = timedelta(minutes=5)
 CHECKPOINT_KEY = "wagtail_support:metrics-checkpoint:"
@@ -51,7 +49,7 @@ def running_totals(name, queryset, now, **counts):
 
 
 def ticket_families(now):
-    from prometheus_client.core import CounterMetricFamily, GaugeHistogramMetricFamily
+    from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily
 
     from wagtail_support.tickets.models import Message, Ticket
 
@@ -73,10 +71,20 @@ def ticket_families(now):
     )  # less each ticket's opening message
     yield replies
 
-    since = now - FIRST_RESPONSE_WINDOW
-    # From the index of first responses (which holds created_at too): no ticket row is read.
-    answered = Ticket.objects.filter(first_response_at__gte=since)
-    counts = answered.aggregate(
+    counts = first_responses(now)
+    buckets = [(str(float(s)), counts[f"le{s}"]) for s in FIRST_RESPONSE_BUCKETS] + [
+        ("+Inf", counts["total"])
+    ]
+    yield HistogramMetricFamily(
+        "wagtail_support_first_response_seconds",
+        "Time from opening to the team's first reply, of every ticket answered.",
+        buckets=buckets,
+        sum_value=counts["waited"].total_seconds(),
+    )
+
+
+def _first_response_counts(answered):
+    counts = answered.order_by().aggregate(
         **{
             f"le{seconds}": Count("pk", filter=Q(first_response_at__lte=_plus(seconds)))
             for seconds in FIRST_RESPONSE_BUCKETS
@@ -84,15 +92,28 @@ def ticket_families(now):
         total=Count("pk"),
         waited=Sum(F("first_response_at") - F("created_at"), output_field=DurationField()),
     )
-    buckets = [(str(float(s)), counts[f"le{s}"]) for s in FIRST_RESPONSE_BUCKETS] + [
-        ("+Inf", counts["total"])
-    ]
-    yield GaugeHistogramMetricFamily(
-        "wagtail_support_first_response_seconds",
-        "Time from opening to the team's first reply, of tickets first answered in the last 7 days.",
-        buckets=buckets,
-        gsum_value=(counts["waited"] or timedelta(0)).total_seconds(),
-    )
+    return {**counts, "waited": counts["waited"] or timedelta(0)}
+
+
+def first_responses(now):
+    """The first-response histogram's counts (``le<seconds>``, ``total``, ``waited``) of every ticket
+    answered so far. Tickets answered more than ``SETTLED`` ago are counted once, into a checkpoint in
+    the cache (the time counted up to, and the counts); a scrape reads only the tickets answered since,
+    from the index of first responses (which holds ``created_at`` too: no ticket row is read)."""
+    from wagtail_support.tickets.models import Ticket
+
+    key = CHECKPOINT_KEY + "first-responses"
+    checkpoint = from_cache(lambda: cache.get(key), what="metrics checkpoint")
+    settled_until = now - SETTLED
+    answered = Ticket.objects.filter(first_response_at__lt=settled_until)
+    if checkpoint is not None:
+        answered = answered.filter(first_response_at__gte=checkpoint["until"])
+    settled = _first_response_counts(answered)
+    if checkpoint is not None:
+        settled = {k: checkpoint[k] + settled[k] for k in settled}
+    from_cache(lambda: cache.set(key, {**settled, "until": settled_until}, None), what="metrics checkpoint")
+    recent = _first_response_counts(Ticket.objects.filter(first_response_at__gte=settled_until))
+    return {k: settled[k] + recent[k] for k in settled}
 
 
 def _plus(seconds):
