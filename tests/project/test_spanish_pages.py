@@ -22,7 +22,7 @@ from wagtail_support.customers.preferences import remember_language
 from wagtail_support.notifications.models import Notification
 from wagtail_support.notifications.render import render_email
 from wagtail_support.purchases.services import record_purchase
-from wagtail_support.tickets import services
+from wagtail_support.tickets import colleagues, services
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +102,10 @@ def test_emails_in_spanish_have_no_english_msgid_left():
     remember_language(ann, "es")  # chosen on the customer's first visit, or in Preferences
     with translation.override("es"):  # the customer's requests (the worker then renders in that language)
         ticket = services.open_ticket(ann, entitlement, "El pago falla", "Error.")
-        services.reply(ticket, agent, "Ya está arreglado.")
-        services.close(ticket, agent)
+        sam = colleagues.add_colleague(ticket, ann, "sam@example.com").user
+        services.reply(ticket, sam, "Pasa también en el móvil.")  # ann gets a copy
+        services.reply(ticket, agent, "Ya está arreglado.", close=True)  # "Send and close": one e-mail
+        services.reopen(ticket, agent)
         SupportedProductFactory(name="Aurora", references=["AURORA"])
         for email in ("ann@example.com", "nueva@example.com"):  # an existing account and a new one
             record_purchase(order(external_id=email, email=email, lines=(("AURORA", 1),)))
@@ -112,6 +114,7 @@ def test_emails_in_spanish_have_no_english_msgid_left():
     kinds = {
         "ticket_opened_customer",
         "ticket_reply_customer",
+        "ticket_reply_colleague",
         "ticket_status_customer",
         "welcome",
         "purchase_added",

@@ -77,12 +77,24 @@ def test_a_wrong_panel_value_changes_nothing(client, agent, ticket):
     assert ticket.priority == TicketPriority.NORMAL and not ticket.tags.exists()
 
 
-def test_send_and_close_posts_the_reply_and_closes(client, agent, ticket):
+def test_send_and_close_posts_the_reply_and_closes(
+    client, agent, ticket, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(agent)
-    client.post(screen(ticket), {"action": "reply_close", "body": "Fixed in 2.1."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(screen(ticket), {"action": "reply_close", "body": "Fixed in 2.1."})
     ticket.refresh_from_db()
-    assert ticket.status == TicketStatus.CLOSED
+    assert ticket.status == TicketStatus.CLOSED and ticket.closed_at is not None
     assert ticket.messages.filter(body="Fixed in 2.1.", from_staff=True).exists()
+    assert list(ticket.events.values_list("kind", "data__to")) == [(EventKind.STATUS, TicketStatus.CLOSED)]
+    # One e-mail to the customer: the answer, saying the ticket is closed and how to reopen it.
+    kinds = Notification.objects.filter(recipient=ticket.customer.email).values_list("kind", flat=True)
+    assert list(kinds) == ["ticket_reply_customer"]
+    [email] = [m for m in mailoutbox if m.to == [ticket.customer.email]]
+    assert "Fixed in 2.1." in email.body
+    assert "The team closed this ticket with this answer" in email.body
+    assert "reply within 14 days and it opens again" in email.body
+    assert "it opens again" in email.alternatives[0][0]
 
 
 def test_send_keeps_the_ticket_with_the_team_and_send_and_wait_hands_it_over(client, agent, ticket):

@@ -92,6 +92,34 @@ def test_a_colleague_gets_the_tickets_emails(customer, tickets):  # noqa: F811
     assert Notification.objects.filter(recipient=customer.email, kind="ticket_reply_customer").exists()
 
 
+def test_what_one_of_the_customers_side_writes_reaches_the_team_and_the_others(customer, tickets):  # noqa: F811
+    shared, _other = tickets
+    shared.assignee = UserFactory(is_staff=True, email="agent@example.com")
+    shared.save()
+    from wagtail_support.tickets import colleagues
+
+    sam = colleagues.add_colleague(shared, customer, "sam@example.com").user
+    sam.first_name, sam.last_name = "Sam", "Colleague"
+    sam.save()
+
+    message = services.reply(shared, sam, "It fails on my phone too.")
+    copies = Notification.objects.filter(dedupe_key__startswith=f"message:{message.pk}:")
+    assert sorted(copies.values_list("recipient", "kind")) == [
+        ("agent@example.com", "ticket_reply_staff"),
+        (customer.email, "ticket_reply_colleague"),
+    ]  # nothing back to Sam, who wrote it
+    team, owner = (
+        render_email(copies.get(kind=kind)) for kind in ("ticket_reply_staff", "ticket_reply_colleague")
+    )
+    assert "Sam Colleague (sam@example.com) replied:" in team.body  # the writer, not the ticket's customer
+    assert f"Sam Colleague wrote on your ticket about {shared.product.name}:" in owner.body
+    assert "It fails on my phone too." in owner.body
+
+    message = services.reply(shared, customer, "Same on the desktop.")
+    copies = Notification.objects.filter(dedupe_key__startswith=f"message:{message.pk}:")
+    assert sorted(copies.values_list("recipient", flat=True)) == ["agent@example.com", "sam@example.com"]
+
+
 def test_staff_see_who_is_on_the_ticket(client, customer, tickets):  # noqa: F811
     shared, _other = tickets
     TicketColleague.objects.create(

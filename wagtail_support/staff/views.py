@@ -230,7 +230,9 @@ class TicketScreenView(InspectView):
         """The reply or note, then the macro's changes and the send button's status, in one step."""
         user, macro = self.request.user, form.cleaned_data["macro"]
         with transaction.atomic():
-            message = services.reply(self.object, user, body, form.cleaned_data["files"], internal=internal)
+            files = form.cleaned_data["files"]
+            closing = action == "reply_close"  # the reply and the close: one step, one e-mail
+            message = services.reply(self.object, user, body, files, internal=internal, close=closing)
             events.log_action(self.object, "note" if internal else "reply", user, {"message": message.pk})
             ticket = Ticket.objects.get(pk=self.object.pk)
             if macro is not None:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
+from wagtail_support.conf import support_settings
 from wagtail_support.customers.emails import notify_customer, notify_staff
 from wagtail_support.customers.preferences import customer_language
 from wagtail_support.customers.translations import translated_page
@@ -66,6 +67,12 @@ def _context(ticket, message=None, **extra):
             # An agent signs by name (never by address); a customer's own message needs no signature.
             author_name=display_name(message.author, for_customer=True) if message.from_staff else "",
         )
+        if not message.from_staff and message.author is not None:
+            # Who of the customer's side wrote: the customer or a colleague they added.
+            context.update(
+                writer_name=message.author.get_full_name() or message.author.email,
+                writer_email=message.author.email,
+            )
     return context
 
 
@@ -83,9 +90,12 @@ def customer_side(ticket):
     return [ticket.customer, *(colleague.user for colleague in colleagues)]
 
 
-def _notify_customer_side(kind, ticket, context_for, dedupe_key):
-    """``kind`` to the customer and each colleague, each in their own language and with their own key."""
+def _notify_customer_side(kind, ticket, context_for, dedupe_key, but=None):
+    """``kind`` to the customer and each colleague (except the user whose pk is ``but``), each in their
+    own language and with their own key."""
     for user in customer_side(ticket):
+        if user.pk == but:
+            continue
         key = dedupe_key if user.pk == ticket.customer_id else f"{dedupe_key}:colleague:{user.pk}"
         with translation.override(customer_language(user)):
             context = context_for()
@@ -139,10 +149,12 @@ def ticket_opened(ticket, message):
 
 def message_posted(ticket, message):
     if message.from_staff:
+        # A reply that closed the ticket says so, and for how long a reply reopens it: one e-mail.
+        closed = {"closed": True, "reopen_days": support_settings.REOPEN_DAYS} if ticket.is_closed else {}
         _notify_customer_side(
             "ticket_reply_customer",
             ticket,
-            lambda: _context(ticket, message, ticket_url=customer_ticket_url(ticket)),
+            lambda: _context(ticket, message, ticket_url=customer_ticket_url(ticket), **closed),
             dedupe_key=f"message:{message.pk}:customer",
         )
         return
@@ -151,6 +163,14 @@ def message_posted(ticket, message):
         notify_staff(
             "ticket_reply_staff", address, staff_context, dedupe_key=f"message:{message.pk}:{address}"
         )
+    # The others on the customer's side (the customer, their colleagues) read what one of them wrote.
+    _notify_customer_side(
+        "ticket_reply_colleague",
+        ticket,
+        lambda: _context(ticket, message, ticket_url=customer_ticket_url(ticket)),
+        dedupe_key=f"message:{message.pk}:customer",
+        but=message.author_id,
+    )
 
 
 def status_changed(ticket, by):

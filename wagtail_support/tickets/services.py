@@ -83,12 +83,17 @@ def first_response_due(product, opened_at, site_id=None):
     return opened_at + timedelta(hours=hours) if hours else None
 
 
-def reply(ticket, author, body, files=(), internal=False):
+def reply(ticket, author, body, files=(), internal=False, close=False):
     """Add a message. The customer's reply goes to the team; an agent's public reply to the customer;
-    an internal note stays with the team and changes no status."""
+    an internal note stays with the team and changes no status.
+
+    ``close``: an agent's reply that also closes the ticket ("Send and close"), in one step and one
+    e-mail: the reply, saying that the ticket is closed and how long a reply reopens it.
+    """
     from_staff = not _on_customer_side(ticket, author)
     if internal and not from_staff:
         raise PermissionDenied
+    close = close and from_staff and not internal
     if ticket.is_closed and not internal:
         raise TicketError(_("This ticket is closed. Reopen it to reply."))
     checked = validate_uploads(list(files))
@@ -110,12 +115,17 @@ def reply(ticket, author, body, files=(), internal=False):
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
                 fields.append("first_response_at")
+            if close:
+                ticket.status, ticket.closed_at = TicketStatus.CLOSED, now
+                fields.append("closed_at")
         else:
             ticket.status = TicketStatus.AWAITING_STAFF
             ticket.last_customer_message_at = now
             ticket.unread_by_staff = True
             fields += ["status", "last_customer_message_at", "unread_by_staff"]
         ticket.save(update_fields=fields)
+        if close:
+            events.record(ticket, EventKind.STATUS, author, to=ticket.status)
         if not internal:
             notifications.message_posted(ticket, message)
     return message
