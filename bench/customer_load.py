@@ -3,7 +3,7 @@
 Run from the repository root (PostgreSQL on 127.0.0.1:5432, Redis on 6379), with no other benchmark running::
 
     .venv/bin/python bench/customer_load.py \
-        [--customers 50] [--seconds 60] [--web-workers 3] [--database NAME]
+        [--customers 50] [--seconds 60] [--web-workers 3] [--database NAME] [--in-step]
 
 Everything listens on 127.0.0.1 and is started, and stopped, by this script (also on Ctrl+C or error):
 
@@ -19,9 +19,13 @@ Seeded: ``--customers`` buyers through ``record_purchase``, each with a password
 
 What is measured. Before the clock starts, every customer signs in through the log-in page (a real
 POST with CSRF; the password hash costs hundreds of ms of CPU on purpose, and is not one of the pages the
-target is about). Then, for ``--seconds``, one thread per customer loops: My tickets, the new-ticket form,
-a new ticket (a multipart POST with an 8×8 PNG, CSRF token and session cookie), the ticket page, a reply
-(POST), and counts every answer with its time. Each is a real HTTP request that the site serves in full
+target is about) and opens a first ticket. Then, for ``--seconds``, one thread per customer loops: My
+tickets, the new-ticket form, a new ticket (a multipart POST with an 8×8 PNG, CSRF token and session
+cookie), the ticket page, a reply (POST), and counts every answer with its time. The customers start at
+different steps of that round (customer *i* at step *i* mod 5), as people do not all load the same page
+at the same instant; with ``--in-step`` they all start at My tickets and move through the round
+together, so each page waits behind 49 requests for the page before it (the page after the new-ticket
+POST waits longest). Each is a real HTTP request that the site serves in full
 (sessions, CSRF, rate limits, upload checks, the outbox row and its hand-over to Celery); the redirect
 after a POST is not followed (the next step is the page it names). Requests per second = answers in the
 window / the window.
@@ -139,22 +143,27 @@ class Shopper(threading.Thread):
     """A customer reading and writing tickets: the pages a customer opens most. ``log_in`` runs before
     the measured window; ``run`` loops until ``stop`` is set."""
 
-    def __init__(self, index, email, entitlement_id, port, support_path, start, stop, results, png):
+    def __init__(self, index, email, entitlement_id, port, support_path, start, stop, results, png, in_step):
         super().__init__(name=f"customer-{index}", daemon=True)
         self.index, self.email, self.entitlement_id = index, email, entitlement_id
         self.browser = Browser(port)
         self.support_path, self.start_event, self.stop_event = support_path, start, stop
-        self.results, self.png = results, png
+        self.results, self.png, self.in_step = results, png, in_step
         self.count = 0
+        self.ticket_path = None
 
     def log_in(self):
-        """Sign in through the log-in page (GET for the CSRF cookie, then the POST); True when signed in."""
+        """Sign in through the log-in page (GET for the CSRF cookie, then the POST), then open a first
+        ticket (a customer who starts the round at its ticket page has one); True when both worked."""
         try:
             self.browser.send("GET", LOGIN_PATH)
             answer = self.browser.post(LOGIN_PATH, {"username": self.email, "password": PASSWORD})
         except (OSError, http.client.HTTPException):
             return False
-        return answer.status_code == 302 and "sessionid" in self.browser.cookies
+        if answer.status_code != 302 or "sessionid" not in self.browser.cookies:
+            return False
+        self.new_ticket(measured=False)
+        return self.ticket_path is not None
 
     def request(self, kind, method, path, data=None, files=None):
         started = time.perf_counter()
@@ -170,26 +179,53 @@ class Shopper(threading.Thread):
         self.results.add(kind, answer.status_code, time.perf_counter() - started)
         return answer
 
+    def new_ticket(self, measured=True):
+        """A new ticket with a screenshot; its page becomes the one the next steps open."""
+        self.count += 1
+        title = f"Load {self.index}-{self.count} {secrets.token_hex(4)}"
+        form = {"product": self.entitlement_id, "title": title, "description": "It broke."}
+        files = {"attachments": ("screen.png", self.png, "image/png")}
+        path = f"{self.support_path}new/"
+        if measured:
+            answer = self.request("new ticket (POST)", "POST", path, form, files=files)
+        else:
+            try:
+                answer = self.browser.post(path, form, files=files)
+            except (OSError, http.client.HTTPException):
+                answer = None
+        if answer is not None and answer.status_code == 302:
+            self.ticket_path = urlsplit(answer.headers["Location"]).path
+        else:
+            self.ticket_path = None
+
+    def journey(self):
+        """The steps of one round, each one request (a step that needs a ticket waits for the next one)."""
+        return (
+            lambda: self.request("My tickets", "GET", self.support_path),
+            lambda: self.request("new-ticket form", "GET", f"{self.support_path}new/"),
+            self.new_ticket,
+            lambda: self.ticket_path and self.request("ticket page", "GET", self.ticket_path),
+            lambda: (
+                self.ticket_path
+                and self.request(
+                    "reply (POST)", "POST", self.ticket_path + "reply/", {"body": "More detail."}
+                )
+            ),
+        )
+
     def run(self):
         try:
+            steps = self.journey()
+            # Where in the round this customer starts: spread over the steps (people do not all load the
+            # same page at the same instant), or all at the first one with --in-step.
+            first = 0 if self.in_step else self.index % len(steps)
             self.start_event.wait()
             while not self.stop_event.is_set():
-                self.count += 1
-                self.request("My tickets", "GET", self.support_path)
-                self.request("new-ticket form", "GET", f"{self.support_path}new/")
-                title = f"Load {self.index}-{self.count} {secrets.token_hex(4)}"
-                answer = self.request(
-                    "new ticket (POST)",
-                    "POST",
-                    f"{self.support_path}new/",
-                    {"product": self.entitlement_id, "title": title, "description": "It broke."},
-                    files={"attachments": ("screen.png", self.png, "image/png")},
-                )
-                if answer is None or answer.status_code != 302:
-                    continue
-                ticket_path = urlsplit(answer.headers["Location"]).path
-                self.request("ticket page", "GET", ticket_path)
-                self.request("reply (POST)", "POST", ticket_path + "reply/", {"body": "More detail."})
+                for step in steps[first:]:
+                    if self.stop_event.is_set():
+                        break
+                    step()
+                first = 0
         except Exception as error:  # a bug of the harness, not of the site: reported, never hidden
             with self.results.lock:
                 self.results.errors[f"harness: {type(error).__name__}: {error}"] += 1
@@ -324,6 +360,11 @@ def parse_args(argv=None):
         "--profile", metavar="DIR", help="cProfile each web request; one .prof per gunicorn worker in DIR"
     )
     parser.add_argument("--database", default=PG_DATABASE, help=f"database name (default {PG_DATABASE})")
+    parser.add_argument(
+        "--in-step",
+        action="store_true",
+        help="every customer starts the round at its first page (default: spread over the round)",
+    )
     args = parser.parse_args(argv)
     if args.customers < 1 or not 10 <= args.seconds <= 600:
         parser.error("--customers must be at least 1 and --seconds from 10 to 600")
@@ -392,13 +433,15 @@ def main(argv=None):
         speed_before = python_speed()
         results, png, start = Results(), png_bytes(), threading.Event()
         threads = [
-            Shopper(i, email, entitlement, web_port, support_path, start, stop, results, png)
+            Shopper(i, email, entitlement, web_port, support_path, start, stop, results, png, args.in_step)
             for i, (email, entitlement) in enumerate(customers)
         ]
         log(f"signing in {len(threads)} customers (not measured)")
         signed_in = sign_in(threads)
         if signed_in < len(threads):
-            raise SetupError(f"{signed_in} of {len(threads)} customers signed in; see {web.log_path}")
+            raise SetupError(
+                f"{signed_in} of {len(threads)} customers signed in and opened a first ticket; see {web.log_path}"
+            )
         for thread in threads:
             thread.start()
         meter = CpuMeter(web, worker, database)
