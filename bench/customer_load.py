@@ -440,7 +440,8 @@ def main(argv=None):
         signed_in = sign_in(threads)
         if signed_in < len(threads):
             raise SetupError(
-                f"{signed_in} of {len(threads)} customers signed in and opened a first ticket; see {web.log_path}"
+                f"{signed_in} of {len(threads)} customers signed in and opened a first ticket; "
+                f"see {web.log_path}"
             )
         for thread in threads:
             thread.start()
