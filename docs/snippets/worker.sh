@@ -1,2 +1,1 @@
 celery -A mysite worker --loglevel=INFO
-celery -A mysite beat --loglevel=INFO

@@ -24,9 +24,15 @@ def test_the_login_page_asks_for_the_email_and_offers_a_reset(client):
 
 def test_the_guides_name_the_buttons_the_pages_show(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("ann", "ann@example.com"))
-    tabs = [link.get_text(strip=True) for link in soup(client.get("/support/")).select(".support-tabs a")]
+    page = soup(client.get("/support/"))
+    tabs = [link.get_text(strip=True) for link in page.select(".support-tabs a")]
 
     assert tabs == ["My tickets", "New ticket", "My products", "Profile"]
+    # Log out is in the section itself, so a host whose menu has none (wagtail start's) still offers it.
+    logout = page.select_one(".support-tabs form[method=post] button[type=submit]")
+    assert logout.get_text(strip=True) == "Log out"
+    assert logout.find_parent("form")["action"] == reverse("wagtail_support:logout")
+    assert logout.find_parent("form").select_one("input[name=csrfmiddlewaretoken]")
     for guide in ("customers.md", "support-section.md"):
         text = (DOCS / guide).read_text()
         assert "Press **New**." not in text and "**New ticket**" in text, guide

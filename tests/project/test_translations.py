@@ -90,6 +90,10 @@ def test_ambiguous_short_words_carry_a_context_so_other_catalogues_cannot_take_t
         assert pgettext("ticket status", "Awaiting you") == "Esperando tu respuesta"
         assert pgettext("ticket priority", "High") == "Alta"
         assert gettext("My tickets") == "Mis tickets"
+        # Wagtail's catalogue says "Ingresar" for a context-less "Log in", and wins when wagtail_support
+        # comes after Wagtail in INSTALLED_APPS, as docs/installation.md adds it.
+        assert pgettext("customer account", "Log in") == "Iniciar sesión"
+        assert pgettext("customer account", "Log out") == "Cerrar sesión"
 
 
 @pytest.mark.django_db

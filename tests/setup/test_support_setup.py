@@ -129,7 +129,7 @@ def test_a_page_already_using_the_slug_is_reported_not_replaced(default_site):
 def test_setup_prints_what_is_left_to_do_with_where_to_do_it(default_site):
     out, _ = setup()
 
-    assert "Settings → Support" in out
+    assert "Settings → Support settings" in out
     assert "Support → Products" in out
     assert "docs/shop-integration.md" in out
     assert "worker" in out
@@ -140,6 +140,22 @@ def test_setup_prints_what_is_left_to_do_with_where_to_do_it(default_site):
     settings.save()
     out, _ = setup()
     assert "Settings → Support" not in out and "Support → Products" not in out
+
+
+def test_setup_says_when_tasks_run_in_the_web_process_and_when_a_broker_is_missing(default_site):
+    from celery import current_app
+
+    eager, broker = current_app.conf.task_always_eager, current_app.conf.broker_url
+    try:
+        current_app.conf.task_always_eager = True
+        out, _ = setup()
+        assert "tasks run in the web process (CELERY_TASK_ALWAYS_EAGER)" in out
+        assert "set CELERY_BROKER_URL" not in out  # it is set: only the trial setting is in the way
+        current_app.conf.task_always_eager, current_app.conf.broker_url = False, ""
+        out, _ = setup()
+        assert "set CELERY_BROKER_URL" in out
+    finally:
+        current_app.conf.task_always_eager, current_app.conf.broker_url = eager, broker
 
 
 def test_migrate_leaves_every_existing_groups_rights_unchanged_and_no_admin_page_fails(tmp_path):

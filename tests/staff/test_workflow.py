@@ -138,6 +138,21 @@ def test_report_is_computed_in_the_database(client):
     )
 
 
+def test_the_report_page_shows_a_first_response_under_an_hour_as_zero_and_counts_in_words(client):
+    from django.urls import reverse
+
+    product = SupportedProductFactory(name="Aurora")
+    ticket = TicketFactory(product=product, entitlement=EntitlementFactory(product=product))
+    Ticket.objects.filter(pk=ticket.pk).update(first_response_at=ticket.created_at + timedelta(minutes=2))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(reverse("wagtail_support_reports:index")).content.decode()
+
+    assert "All products: median 0.0 h, 90th percentile 0.0 h, over 1 answered ticket." in page
+    assert "<td>Aurora</td><td>1</td><td>0</td><td>0.0</td><td>0.0</td>" in page  # a real 0, not "–"
+    assert "1 opened</title>" in page
+
+
 def test_first_response_percentiles_are_nearest_rank_for_any_count():
     """The ORM's window ranks agree with nearest rank (the smallest time at or above p × n) for every
     count of answered tickets, per product and overall."""

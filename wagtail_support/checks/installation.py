@@ -13,7 +13,7 @@ REQUIRED_APPS = {
     "wagtail": "pages, snippets and revisions are Wagtail's",
     "wagtail.admin": "agents and editors work in Wagtail's admin",
     "wagtail.snippets": "coverage policies, products and canned responses are snippets",
-    "wagtail.contrib.settings": "Settings → Support is a Wagtail site setting",
+    "wagtail.contrib.settings": "Settings → Support settings is a Wagtail site setting",
     "wagtail.contrib.routable_page": "the Support page serves its ticket pages as routes",
     "modelcluster": "a coverage policy keeps its items with it",
     "taggit": "Wagtail's models need it",

@@ -63,7 +63,10 @@ def left_to_do(site):
     lines = []
     if not SupportSettings.for_site(site).team_email_list:
         lines.append(
-            _("Team addresses: in the admin, Settings → Support → team e-mail addresses (site %(site)s).")
+            _(
+                "Team addresses: in the admin, Settings → Support settings → team e-mail addresses "
+                "(site %(site)s)."
+            )
             % {"site": site}
         )
     if not SupportedProduct.objects.exists():
@@ -81,7 +84,15 @@ def left_to_do(site):
                 "import) as docs/shop-integration.md shows; settings in WAGTAIL_SUPPORT."
             )
         )
-    if current_app.conf.task_always_eager or not current_app.conf.broker_url:
+    if current_app.conf.task_always_eager:
+        lines.append(
+            _(
+                "Celery worker: tasks run in the web process (CELERY_TASK_ALWAYS_EAGER), which is for a "
+                "trial only; on a real site turn it off and run `celery -A <your project> worker` "
+                "(docs/workers.md)."
+            )
+        )
+    elif not current_app.conf.broker_url:
         lines.append(
             _(
                 "Celery worker: set CELERY_BROKER_URL (Redis or RabbitMQ) in your settings and run "

@@ -1,0 +1,1 @@
+celery -A mysite beat --loglevel=INFO
