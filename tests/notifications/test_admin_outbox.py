@@ -201,3 +201,23 @@ def test_listing_query_count_does_not_grow_with_rows(client, users, django_asser
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(INDEX)
+
+
+def test_the_listing_names_each_kind_in_words(client):
+    client.force_login(make_user("boss", superuser=True))
+    Notification.objects.create(kind="ticket_reply_customer", recipient="ann@example.com", dedupe_key="a")
+    Notification.objects.create(kind="my_own_kind", recipient="bob@example.com", dedupe_key="b")
+
+    page = client.get(INDEX).content.decode()
+
+    assert "Team&#x27;s reply, to the customer" in page
+    assert "my_own_kind" in page  # a kind a site added keeps its name
+
+
+def test_every_kind_of_e_mail_has_words():
+    from tests.conftest import ROOT
+    from wagtail_support.notifications.kinds import KIND_LABELS
+
+    folders = ROOT / "wagtail_support" / "templates" / "wagtail_support" / "email"
+    kinds = {path.name for path in folders.iterdir() if path.is_dir()}
+    assert kinds == set(KIND_LABELS)

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wagtail_support.notifications.kinds import kind_label
+
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", pgettext_lazy("outbox status", "Pending")
@@ -61,6 +63,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient}"
+
+    def kind_label(self):
+        """The kind in words (``kinds.KIND_LABELS``), else its name."""
+        return kind_label(self.kind)
 
     @property
     def bounced(self):

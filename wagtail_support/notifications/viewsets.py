@@ -122,7 +122,7 @@ class OutboxViewSet(RecordViewSetMixin, ModelViewSet):
             url_name="wagtail_support_outbox:inspect",
             sort_key="recipient",
         ),
-        Column("kind", label=_("Kind")),
+        Column("kind_label", label=_("Kind"), sort_key="kind"),
         StatusTagColumn(
             "get_status_display",
             label=_("Status"),
