@@ -87,6 +87,28 @@ def test_following_the_link_shows_the_set_password_form(client, buy):
     assert 'name="new_password1"' in response.content.decode()
 
 
+@override_settings(
+    AUTH_PASSWORD_VALIDATORS=[
+        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    ]
+)
+def test_the_password_rules_speak_to_the_customer_as_every_page_does(client, buy):
+    """Django's Spanish help texts say "usted" ("Su contraseña…"); the customer pages say "tú"."""
+    buy("ann@example.com")
+    path = set_password_path(mail.outbox[0])
+
+    english = client.get(path, follow=True).content.decode()
+    spanish = client.get("/es" + path, follow=True).content.decode()  # the example site's Spanish prefix
+
+    assert "Your password must have at least 10 characters." in english
+    assert "Tu contraseña debe tener al menos 10 caracteres." in spanish
+    assert "Tu contraseña no puede ser solo números." in spanish
+    assert "Su contraseña" not in spanish and "Introduzca" not in spanish
+
+
 def test_setting_the_password_signs_in_sets_up_and_lands_in_support(client, buy, support_page):
     purchase = buy("ann@example.com")
 

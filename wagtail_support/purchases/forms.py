@@ -3,9 +3,12 @@
 import uuid
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext, pgettext, pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from wagtail_support.purchases.models import PurchaseStatus, SupportedProduct
@@ -108,3 +111,49 @@ class MapReferenceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = SupportedProduct.objects.filter(active=True)
+
+
+def password_rules():
+    """The password rules of ``AUTH_PASSWORD_VALIDATORS``, each in the app's words for Django's own four
+    validators (Django's Spanish addresses the reader as "usted"; the customer pages say "tú"); any other
+    validator keeps its own help text."""
+    rules = []
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.UserAttributeSimilarityValidator):
+            rules.append(
+                pgettext("password rule", "Your password can’t be too similar to your name or e-mail.")
+            )
+        elif isinstance(validator, password_validation.MinimumLengthValidator):
+            length = validator.min_length
+            rules.append(
+                npgettext(
+                    "password rule",
+                    "Your password must have at least %(count)d character.",
+                    "Your password must have at least %(count)d characters.",
+                    length,
+                )
+                % {"count": length}
+            )
+        elif isinstance(validator, password_validation.CommonPasswordValidator):
+            rules.append(pgettext("password rule", "Your password can’t be a commonly used one."))
+        elif isinstance(validator, password_validation.NumericPasswordValidator):
+            rules.append(pgettext("password rule", "Your password can’t be only numbers."))
+        elif text := validator.get_help_text():
+            rules.append(text)
+    return rules
+
+
+class CustomerSetPasswordForm(SetPasswordForm):
+    """Django's set-password form, its help texts in the customer pages' words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = password_rules()
+        self.fields["new_password1"].help_text = (
+            format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((rule,) for rule in rules)))
+            if rules
+            else ""
+        )
+        self.fields["new_password2"].help_text = pgettext(
+            "password rule", "Enter the same password again, to be sure it is the one you meant."
+        )

@@ -19,7 +19,7 @@ from wagtail_support.layout import LayoutMixin, layout_context
 from wagtail_support.links import support_page_url
 from wagtail_support.login import throttle
 from wagtail_support.purchases import accounts
-from wagtail_support.purchases.forms import ResendSetupForm
+from wagtail_support.purchases.forms import CustomerSetPasswordForm, ResendSetupForm
 
 
 def after_setup_url(request=None):
@@ -43,6 +43,7 @@ class SetPasswordView(LayoutMixin, auth_views.PasswordResetConfirmView):
     """
 
     template_name = "wagtail_support/account/set_password.html"
+    form_class = CustomerSetPasswordForm
     token_generator = accounts.setup_token_generator
     post_reset_login = True
     reset_url_token = "set-password"  # noqa: S105 - a URL segment, not a secret
