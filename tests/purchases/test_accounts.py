@@ -87,12 +87,15 @@ def test_following_the_link_shows_the_set_password_form(client, buy):
     assert 'name="new_password1"' in response.content.decode()
 
 
+VALIDATORS = "django.contrib.auth.password_validation."
+
+
 @override_settings(
     AUTH_PASSWORD_VALIDATORS=[
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+        {"NAME": VALIDATORS + "UserAttributeSimilarityValidator"},
+        {"NAME": VALIDATORS + "MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+        {"NAME": VALIDATORS + "CommonPasswordValidator"},
+        {"NAME": VALIDATORS + "NumericPasswordValidator"},
     ]
 )
 def test_the_password_rules_speak_to_the_customer_as_every_page_does(client, buy):
