@@ -31,11 +31,11 @@ from wagtail_support.staff.models import CannedResponse
 from wagtail_support.staff.paginator import CappedPaginator
 from wagtail_support.staff.search import search_tickets
 from wagtail_support.tickets.models import AWAITING_TEAM_STATUSES, Ticket, TicketPriority, TicketStatus
-from wagtail_support.tickets.people import display_name
+from wagtail_support.tickets.people import customer_name, display_name
 
 
 def _customer(ticket):
-    return ticket.customer.get_full_name() or ticket.customer.email
+    return customer_name(ticket.customer)
 
 
 def _tags(ticket):

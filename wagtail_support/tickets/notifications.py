@@ -14,7 +14,7 @@ from wagtail_support.customers.translations import translated_page
 from wagtail_support.notifications.links import absolute_url, admin_url, page_url
 from wagtail_support.notifications.render import register_context
 from wagtail_support.tickets.expectations import ticket_expectation
-from wagtail_support.tickets.people import display_name
+from wagtail_support.tickets.people import customer_name, display_name
 from wagtail_support.tickets.sites import ticket_settings, ticket_support_page
 
 
@@ -54,7 +54,7 @@ def _context(ticket, message=None, **extra):
         "reference": ticket.reference,
         "title": ticket.title,
         "product": ticket.product.name,
-        "customer_name": ticket.customer.get_full_name() or ticket.customer.email,
+        "customer_name": customer_name(ticket.customer),
         "customer_email": ticket.customer.email,
         "status": ticket.get_status_display(),
         **extra,
@@ -70,7 +70,7 @@ def _context(ticket, message=None, **extra):
         if not message.from_staff and message.author is not None:
             # Who of the customer's side wrote: the customer or a colleague they added.
             context.update(
-                writer_name=message.author.get_full_name() or message.author.email,
+                writer_name=customer_name(message.author),
                 writer_email=message.author.email,
             )
     return context
@@ -107,7 +107,7 @@ def colleague_added(ticket, colleague):
     context = _context(
         ticket,
         ticket_url=customer_ticket_url(ticket),
-        added_by=ticket.customer.get_full_name() or ticket.customer.email,
+        added_by=customer_name(ticket.customer),
         user_id=colleague.user_id,
     )
     notify_customer(

@@ -43,6 +43,12 @@ def public_names(user_ids):
     )
 
 
+def customer_name(user):
+    """A customer (or a colleague they added) as e-mails and the queue name them: their full name, else
+    their e-mail address."""
+    return user.get_full_name() or user.email
+
+
 def display_name(user, for_customer=False):
     """``user``'s name as others should read it.
 
